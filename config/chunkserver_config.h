@@ -1,0 +1,38 @@
+// ChunkserverConfig: every setting of bucket-chunkserver, with its default.
+// The commented reference is examples/chunkserver.toml.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/log_config.h"
+
+namespace bucket::config {
+
+struct ChunkserverConfig {
+  // [node]
+  std::string node_id = "chunkserver-1";
+  std::string rack = "default";
+  std::vector<std::string> data_dirs = {"chunkserver-data"};  // one per disk
+
+  // [network]
+  std::string rpc_bind = "tcp://127.0.0.1:7710";   // ROUTER: reads, writes, clones
+  std::string data_bind = "tcp://127.0.0.1:7711";  // PULL: pushed data
+  std::string advertise_host;
+
+  // [master]
+  std::string master_rpc = "tcp://127.0.0.1:7700";
+  std::string master_heartbeat = "tcp://127.0.0.1:7701";
+
+  // [heartbeat]
+  std::int64_t heartbeat_interval_ms = 1000;
+  std::int64_t register_retry_ms = 1000;  // resend registration when unanswered this long
+
+  // [limits]
+  std::uint64_t max_message_bytes = 80ull << 20;
+
+  LogConfig log;
+};
+
+}  // namespace bucket::config

@@ -1,0 +1,156 @@
+#include "config/load_config.h"
+
+#include <limits>
+
+#include "config/toml_reader.h"
+
+namespace bucket::config {
+namespace {
+
+constexpr std::int64_t kDayMs = 86400000;
+constexpr std::uint64_t kSizeMax = std::numeric_limits<std::int64_t>::max();
+
+void ReadLog(TomlReader& reader, LogConfig* log) {
+  reader.String("log.level", &log->level);
+  reader.String("log.file", &log->file);
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  for (const char* level : kLevels) {
+    if (log->level == level) return;
+  }
+  reader.Fail("log.level", "'" + log->level +
+                               "' is not one of trace, debug, info, warn, error, critical, off");
+}
+
+// Endpoints are ZeroMQ addresses: tcp://HOST:PORT (or ipc://, inproc:// for tests).
+void ReadEndpoint(TomlReader& reader, std::string_view key, std::string* out) {
+  reader.String(key, out);
+  if (!reader.Has(key)) return;
+  const bool tcp = out->rfind("tcp://", 0) == 0;
+  const bool other = out->rfind("ipc://", 0) == 0 || out->rfind("inproc://", 0) == 0;
+  if (!tcp && !other) {
+    reader.Fail(key, "'" + *out + "' is not an endpoint like \"tcp://127.0.0.1:7700\"");
+    return;
+  }
+  if (tcp) {
+    const auto colon = out->find_last_of(':');
+    const std::string port = colon == std::string::npos ? "" : out->substr(colon + 1);
+    const bool numeric = !port.empty() && port.find_first_not_of("0123456789") == port.npos;
+    if (colon < 6 || (!numeric && port != "*")) {
+      reader.Fail(key, "'" + *out + "' has no port (write \"tcp://HOST:PORT\")");
+    }
+  }
+}
+
+void ReadNodeId(TomlReader& reader, std::string_view key, std::string* out) {
+  reader.String(key, out);
+  if (out->empty() || out->size() > 128 ||
+      out->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+          std::string::npos) {
+    reader.Fail(key, "'" + *out + "' must be 1-128 letters, digits, '-', '_' or '.'");
+  }
+}
+
+void ReadHeartbeats(TomlReader& reader, std::int64_t* interval_ms) {
+  reader.Duration("heartbeat.interval", interval_ms, 10, 60000);
+}
+
+template <typename Config>
+Result<Config> Finish(TomlReader& reader, Config config) {
+  Status status = reader.Finish();
+  if (!status.ok()) return status;
+  return config;
+}
+
+Result<MasterConfig> ReadMaster(TomlReader reader) {
+  MasterConfig c;
+  ReadNodeId(reader, "node.id", &c.node_id);
+  reader.String("node.data_dir", &c.data_dir);
+  ReadEndpoint(reader, "network.rpc", &c.rpc_bind);
+  ReadEndpoint(reader, "network.heartbeat", &c.heartbeat_bind);
+  ReadEndpoint(reader, "network.events", &c.events_bind);
+  reader.String("network.advertise_host", &c.advertise_host);
+  ReadHeartbeats(reader, &c.heartbeat_interval_ms);
+  reader.Duration("heartbeat.suspect_after", &c.suspect_after_ms, 10, kDayMs);
+  reader.Duration("heartbeat.dead_after", &c.dead_after_ms, 10, kDayMs);
+  reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
+  ReadLog(reader, &c.log);
+  if (c.data_dir.empty()) reader.Fail("node.data_dir", "must not be empty");
+  if (c.suspect_after_ms < c.heartbeat_interval_ms) {
+    reader.Fail("heartbeat.suspect_after", "must be at least heartbeat.interval");
+  }
+  if (c.dead_after_ms <= c.suspect_after_ms) {
+    reader.Fail("heartbeat.dead_after", "must be longer than heartbeat.suspect_after");
+  }
+  return Finish(reader, std::move(c));
+}
+
+Result<ChunkserverConfig> ReadChunkserver(TomlReader reader) {
+  ChunkserverConfig c;
+  ReadNodeId(reader, "node.id", &c.node_id);
+  reader.String("node.rack", &c.rack);
+  reader.StringList("node.data_dirs", &c.data_dirs);
+  ReadEndpoint(reader, "network.rpc", &c.rpc_bind);
+  ReadEndpoint(reader, "network.data", &c.data_bind);
+  reader.String("network.advertise_host", &c.advertise_host);
+  ReadEndpoint(reader, "master.rpc", &c.master_rpc);
+  ReadEndpoint(reader, "master.heartbeat", &c.master_heartbeat);
+  ReadHeartbeats(reader, &c.heartbeat_interval_ms);
+  reader.Duration("heartbeat.register_retry", &c.register_retry_ms, 10, 600000);
+  reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
+  ReadLog(reader, &c.log);
+  if (c.data_dirs.empty()) reader.Fail("node.data_dirs", "needs at least one folder");
+  if (c.rack.empty()) reader.Fail("node.rack", "must not be empty");
+  return Finish(reader, std::move(c));
+}
+
+Result<ClientConfig> ReadClient(TomlReader reader) {
+  ClientConfig c;
+  c.log.level = "warn";
+  ReadEndpoint(reader, "master.rpc", &c.master_rpc);
+  ReadEndpoint(reader, "master.events", &c.master_events);
+  reader.String("client.id", &c.client_id);
+  reader.Duration("client.request_timeout", &c.request_timeout_ms, 10, kDayMs);
+  reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
+  ReadLog(reader, &c.log);
+  return Finish(reader, std::move(c));
+}
+
+Result<ClusterConfig> ReadCluster(TomlReader reader) {
+  ClusterConfig c;
+  reader.String("cluster.name", &c.name);
+  reader.String("cluster.master", &c.master);
+  reader.StringList("cluster.chunkservers", &c.chunkservers);
+  reader.String("cluster.client", &c.client);
+  return Finish(reader, std::move(c));
+}
+
+}  // namespace
+
+Result<MasterConfig> LoadMasterConfig(const std::string& path) {
+  return ReadMaster(TomlReader::FromFile(path));
+}
+Result<ChunkserverConfig> LoadChunkserverConfig(const std::string& path) {
+  return ReadChunkserver(TomlReader::FromFile(path));
+}
+Result<ClientConfig> LoadClientConfig(const std::string& path) {
+  return ReadClient(TomlReader::FromFile(path));
+}
+Result<ClusterConfig> LoadClusterConfig(const std::string& path) {
+  return ReadCluster(TomlReader::FromFile(path));
+}
+
+Result<MasterConfig> ParseMasterConfig(std::string_view text, const std::string& source) {
+  return ReadMaster(TomlReader::FromString(text, source));
+}
+Result<ChunkserverConfig> ParseChunkserverConfig(std::string_view text,
+                                                 const std::string& source) {
+  return ReadChunkserver(TomlReader::FromString(text, source));
+}
+Result<ClientConfig> ParseClientConfig(std::string_view text, const std::string& source) {
+  return ReadClient(TomlReader::FromString(text, source));
+}
+Result<ClusterConfig> ParseClusterConfig(std::string_view text, const std::string& source) {
+  return ReadCluster(TomlReader::FromString(text, source));
+}
+
+}  // namespace bucket::config

@@ -1,0 +1,34 @@
+// MasterConfig: every setting of bucket-master, with its default.
+// The commented reference is examples/master.toml.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "config/log_config.h"
+
+namespace bucket::config {
+
+struct MasterConfig {
+  // [node]
+  std::string node_id = "master";
+  std::string data_dir = "master-data";  // operation log and checkpoints
+
+  // [network]: endpoints to bind; others dial the advertised form.
+  std::string rpc_bind = "tcp://127.0.0.1:7700";        // ROUTER: clients and chunkservers
+  std::string heartbeat_bind = "tcp://127.0.0.1:7701";  // SUB: chunkserver heartbeats
+  std::string events_bind = "tcp://127.0.0.1:7702";     // PUB: state and events
+  std::string advertise_host;  // host others dial when bound to 0.0.0.0; default: this host's
+
+  // [heartbeat]
+  std::int64_t heartbeat_interval_ms = 1000;  // state published, and chunkservers' interval
+  std::int64_t suspect_after_ms = 3000;       // silent this long: suspect
+  std::int64_t dead_after_ms = 10000;         // silent this long: dead
+
+  // [limits]
+  std::uint64_t max_message_bytes = 80ull << 20;
+
+  LogConfig log;
+};
+
+}  // namespace bucket::config

@@ -1,0 +1,43 @@
+#include "messages/master_chunkserver.h"
+
+namespace bucket::messages {
+
+Status ValidateNodeId(const std::string& id, const char* field) {
+  if (id.empty()) return Status::InvalidArgument(std::string(field) + " is empty");
+  if (id.size() > kNodeIdBytesMax) {
+    return Status::InvalidArgument(std::string(field) + " longer than " +
+                                   std::to_string(kNodeIdBytesMax) + " bytes");
+  }
+  for (char c : id) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!allowed) {
+      return Status::InvalidArgument(std::string(field) +
+                                     " may hold only letters, digits, '-', '_' and '.'");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateEndpoint(const std::string& endpoint, const char* field) {
+  if (endpoint.size() > kEndpointBytesMax) {
+    return Status::InvalidArgument(std::string(field) + " too long");
+  }
+  const bool known_transport = endpoint.rfind("tcp://", 0) == 0 ||
+                               endpoint.rfind("ipc://", 0) == 0 ||
+                               endpoint.rfind("inproc://", 0) == 0;
+  if (!known_transport) {
+    return Status::InvalidArgument(std::string(field) + " '" + endpoint +
+                                   "' is not a tcp://, ipc:// or inproc:// endpoint");
+  }
+  return Status::Ok();
+}
+
+Status NodeAddress::Validate() const {
+  BUCKET_RETURN_IF_ERROR(ValidateNodeId(node_id, "node_id"));
+  if (rack.size() > kNodeIdBytesMax) return Status::InvalidArgument("rack name too long");
+  BUCKET_RETURN_IF_ERROR(ValidateEndpoint(rpc_endpoint, "rpc_endpoint"));
+  return ValidateEndpoint(data_endpoint, "data_endpoint");
+}
+
+}  // namespace bucket::messages

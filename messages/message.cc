@@ -1,0 +1,50 @@
+#include "messages/message.h"
+
+#include <string>
+
+namespace bucket::messages {
+namespace {
+
+// Compile-time names for logs: the type name from __PRETTY_FUNCTION__ would
+// drag in namespaces, so each alternative lists its own.
+template <typename T>
+constexpr const char* NameOf();
+
+#define BUCKET_NAME_OF(T) \
+  template <>             \
+  constexpr const char* NameOf<T>() { return #T; }
+BUCKET_NAME_OF(ErrorResponse)
+BUCKET_NAME_OF(RegisterRequest)
+BUCKET_NAME_OF(RegisterResponse)
+BUCKET_NAME_OF(Heartbeat)
+BUCKET_NAME_OF(ReregisterCommand)
+BUCKET_NAME_OF(ClusterStatusRequest)
+BUCKET_NAME_OF(ClusterStatusResponse)
+BUCKET_NAME_OF(ClusterState)
+BUCKET_NAME_OF(ClusterEvent)
+#undef BUCKET_NAME_OF
+
+template <std::size_t... I>
+const char* FindName(Kind kind, std::index_sequence<I...>) {
+  const char* name = nullptr;
+  (void)((std::variant_alternative_t<I, Message>::kKind == kind
+              ? (name = NameOf<std::variant_alternative_t<I, Message>>(), true)
+              : false) ||
+         ...);
+  return name;
+}
+
+}  // namespace
+
+Kind KindOf(const Message& message) {
+  return std::visit([](const auto& value) { return std::decay_t<decltype(value)>::kKind; },
+                    message);
+}
+
+std::string KindName(Kind kind) {
+  const char* name = FindName(kind, std::make_index_sequence<std::variant_size_v<Message>>());
+  if (name != nullptr) return name;
+  return "Kind(" + std::to_string(static_cast<int>(kind)) + ")";
+}
+
+}  // namespace bucket::messages

@@ -1,0 +1,30 @@
+// Message: every message type, as one std::variant in memory only.
+//
+// The variant's order means nothing on the wire (the tag is T::kKind), so new
+// alternatives may go anywhere; a test checks that every kind is unique.
+#pragma once
+
+#include <variant>
+
+#include "messages/common.h"
+#include "messages/events.h"
+#include "messages/master_chunkserver.h"
+
+namespace bucket::messages {
+
+using Message = std::variant<
+    ErrorResponse,
+    // master <-> chunkserver
+    RegisterRequest, RegisterResponse, Heartbeat, ReregisterCommand,
+    // client <-> master
+    ClusterStatusRequest, ClusterStatusResponse,
+    // published
+    ClusterState, ClusterEvent>;
+
+// The wire tag of whichever alternative `message` holds.
+Kind KindOf(const Message& message);
+
+// The name of a kind for logs ("RegisterRequest"), or "Kind(<n>)" if unknown.
+std::string KindName(Kind kind);
+
+}  // namespace bucket::messages

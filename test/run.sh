@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test through CTest.
+#
+#   test/run.sh           the default tier (what CI runs): unit, simulation and
+#                         integration tests with real processes on loopback
+#   test/run.sh --long    also the long tier: an ASan/UBSan build of everything,
+#                         long fuzz runs and many simulation seeds
+#   test/run.sh -R REGEX  only the tests whose names match REGEX
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+long=0
+filter=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --long) long=1 ;;
+    -R) filter=(-R "$2"); shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "test/run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+"$root/examples/install-deps.sh"
+
+build_and_test() {  # DIR CMAKE_ARGS... -- CTEST_ARGS...
+  local dir=$1; shift
+  local cmake_args=() ctest_args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do cmake_args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  ctest_args=("$@")
+  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_args[@]}" >/dev/null
+  cmake --build "$dir" -j2
+  ctest --test-dir "$dir" --output-on-failure --timeout 600 "${ctest_args[@]}"
+}
+
+if [ $long -eq 0 ]; then
+  build_and_test "$root/build/test" -- -LE long "${filter[@]}"
+else
+  build_and_test "$root/build/test" -- "${filter[@]}"
+  build_and_test "$root/build/asan" -DBUCKET_SANITIZE=ON -- -LE long "${filter[@]}"
+fi
+echo "test/run.sh: all tests passed"
