@@ -1,6 +1,7 @@
 // Messages shared by every protocol.
 //
 // Grammar:  any request  ( its response / ErrorResponse )
+//           Ping ( Pong )      any node's ROUTER: liveness and round-trip checks
 #pragma once
 
 #include <string>
@@ -20,6 +21,20 @@ struct ErrorResponse {
 
   Status ToStatus() const { return Status(code, detail); }
   static ErrorResponse From(const Status& status) { return {status.code(), status.message()}; }
+};
+
+// Answered by every node with a Pong carrying the same token (and payload, if any).
+struct Ping {
+  static constexpr Kind kKind = Kind::kPing;
+  std::uint64_t token = 0;
+  MSGPACK_DEFINE(token);
+};
+
+struct Pong {
+  static constexpr Kind kKind = Kind::kPong;
+  std::uint64_t token = 0;
+  std::string node_id;
+  MSGPACK_DEFINE(token, node_id);
 };
 
 }  // namespace bucket::messages

@@ -18,6 +18,8 @@ namespace bucket::messages {
 
 enum class Kind : std::uint16_t {
   kErrorResponse = 1,
+  kPing = 2,
+  kPong = 3,
 
   // master <-> chunkserver
   kRegisterRequest = 20,

@@ -14,6 +14,8 @@ constexpr const char* NameOf();
   template <>             \
   constexpr const char* NameOf<T>() { return #T; }
 BUCKET_NAME_OF(ErrorResponse)
+BUCKET_NAME_OF(Ping)
+BUCKET_NAME_OF(Pong)
 BUCKET_NAME_OF(RegisterRequest)
 BUCKET_NAME_OF(RegisterResponse)
 BUCKET_NAME_OF(Heartbeat)

@@ -13,7 +13,7 @@
 namespace bucket::messages {
 
 using Message = std::variant<
-    ErrorResponse,
+    ErrorResponse, Ping, Pong,
     // master <-> chunkserver
     RegisterRequest, RegisterResponse, Heartbeat, ReregisterCommand,
     // client <-> master
