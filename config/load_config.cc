@@ -72,8 +72,13 @@ Result<MasterConfig> ReadMaster(TomlReader reader) {
   ReadHeartbeats(reader, &c.heartbeat_interval_ms);
   reader.Duration("heartbeat.suspect_after", &c.suspect_after_ms, 10, kDayMs);
   reader.Duration("heartbeat.dead_after", &c.dead_after_ms, 10, kDayMs);
+  reader.Int("namespace.replication", &c.default_replication, 1, 16);
+  reader.Size("namespace.chunk_size", &c.default_chunk_size_bytes, 64 << 10, 1ull << 30);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
+  if (c.default_chunk_size_bytes % (64 << 10) != 0) {
+    reader.Fail("namespace.chunk_size", "must be a multiple of 64KiB (the checksum block)");
+  }
   if (c.data_dir.empty()) reader.Fail("node.data_dir", "must not be empty");
   if (c.suspect_after_ms < c.heartbeat_interval_ms) {
     reader.Fail("heartbeat.suspect_after", "must be at least heartbeat.interval");

@@ -25,6 +25,10 @@ struct MasterConfig {
   std::int64_t suspect_after_ms = 3000;       // silent this long: suspect
   std::int64_t dead_after_ms = 10000;         // silent this long: dead
 
+  // [namespace]: defaults for new files; each file may set its own.
+  std::int64_t default_replication = 3;
+  std::uint64_t default_chunk_size_bytes = 64ull << 20;
+
   // [limits]
   std::uint64_t max_message_bytes = 80ull << 20;
 

@@ -1,0 +1,74 @@
+// ChunkserverTable: the master's view of every chunkserver it has heard of:
+// where it is, how loaded, when it was last heard from, and whether it is up,
+// suspect or dead.
+//
+// Liveness is state plus time: each heartbeat or registration stamps the node;
+// CheckLiveness, called on a timer, moves silent nodes to suspect and then dead
+// and returns what changed, so the caller can publish events and act. Pure
+// logic: no I/O, time passed in. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/core/context.h"
+#include "messages/events.h"
+#include "messages/master_chunkserver.h"
+
+namespace bucket::master {
+
+using actors::Millis;
+using messages::NodeState;
+
+struct ChunkserverInfo {
+  messages::NodeAddress address;
+  messages::NodeLoad load;
+  messages::NodeLoad previous_load;  // for rates
+  Millis previous_load_at{0};
+  std::uint64_t incarnation = 0;
+  NodeState state = NodeState::kUp;
+  Millis last_heard{0};
+  Millis registered_at{0};
+};
+
+// One change of state, for events.
+struct StateChange {
+  std::string node_id;
+  std::string type;    // "joined", "restarted", "back", "suspect", "dead"
+  std::string detail;
+};
+
+class ChunkserverTable {
+ public:
+  ChunkserverTable(Millis suspect_after, Millis dead_after)
+      : suspect_after_(suspect_after), dead_after_(dead_after) {}
+
+  // A registration: a new node joins, a dead one comes back, a restarted one
+  // (new incarnation) is noted. Returns what changed.
+  StateChange Register(const messages::RegisterRequest& request, Millis now);
+
+  // A heartbeat. Returns false if the node is unknown or dead, in which case it
+  // must register again (so that its chunk report is fresh); the heartbeat is
+  // not otherwise used. A suspect node becomes up again ("back").
+  bool OnHeartbeat(const messages::Heartbeat& heartbeat, Millis now,
+                   std::optional<StateChange>* change);
+
+  // Moves silent nodes to suspect and dead.
+  std::vector<StateChange> CheckLiveness(Millis now);
+
+  const ChunkserverInfo* Find(const std::string& node_id) const;
+  const std::map<std::string, ChunkserverInfo>& all() const { return nodes_; }
+  std::size_t CountInState(NodeState state) const;
+
+  std::vector<messages::ChunkserverStatus> Snapshot(Millis now) const;
+
+ private:
+  Millis suspect_after_;
+  Millis dead_after_;
+  std::map<std::string, ChunkserverInfo> nodes_;
+};
+
+}  // namespace bucket::master

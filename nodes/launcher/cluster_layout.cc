@@ -1,0 +1,155 @@
+#include "nodes/launcher/cluster_layout.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/endpoint.h"
+#include "config/load_config.h"
+#include "config/units.h"
+
+namespace bucket::launcher {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Endpoint(const std::string& host, int port) {
+  return "tcp://" + host + ":" + std::to_string(port);
+}
+
+std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+Status WriteText(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  if (!out) return Status::IoError("cannot write " + path.string());
+  return Status::Ok();
+}
+
+std::string LogSection(const fs::path& dir, const std::string& name) {
+  return "[log]\nlevel = \"info\"\nfile = " + Quoted((dir / name / "log" / (name + ".log")).string()) +
+         "\n";
+}
+
+std::string MasterToml(const fs::path& dir, const InitOptions& o) {
+  const std::string hb = config::FormatDuration(o.heartbeat_interval_ms);
+  return "# Written by bucket-cluster init. See examples/master.toml for every key.\n\n"
+         "[node]\nid = \"master\"\ndata_dir = " + Quoted((dir / "master" / "data").string()) +
+         "\n\n[network]\nrpc = " + Quoted(Endpoint(o.bind_host, o.base_port)) +
+         "\nheartbeat = " + Quoted(Endpoint(o.bind_host, o.base_port + 1)) +
+         "\nevents = " + Quoted(Endpoint(o.bind_host, o.base_port + 2)) +
+         "\n\n[heartbeat]\ninterval = " + Quoted(hb) +
+         "\nsuspect_after = " + Quoted(config::FormatDuration(2 * o.heartbeat_interval_ms)) +
+         "\ndead_after = " + Quoted(config::FormatDuration(4 * o.heartbeat_interval_ms)) +
+         "\n\n[namespace]\nreplication = " + std::to_string(o.replication) +
+         "\nchunk_size = " + Quoted(config::FormatSize(o.chunk_size_bytes)) + "\n\n" +
+         LogSection(dir, "master");
+}
+
+std::string ChunkserverToml(const fs::path& dir, const InitOptions& o, int k) {
+  const std::string name = "chunkserver-" + std::to_string(k);
+  const int port = o.base_port + 10 * k;
+  return "# Written by bucket-cluster init. See examples/chunkserver.toml for every key.\n\n"
+         "[node]\nid = " + Quoted(name) + "\nrack = " +
+         Quoted("rack-" + std::to_string((k - 1) % o.racks + 1)) + "\ndata_dirs = [" +
+         Quoted((dir / name / "data").string()) + "]\n\n[network]\nrpc = " +
+         Quoted(Endpoint(o.bind_host, port)) + "\ndata = " + Quoted(Endpoint(o.bind_host, port + 1)) +
+         "\n\n[master]\nrpc = " + Quoted(Endpoint(o.bind_host, o.base_port)) +
+         "\nheartbeat = " + Quoted(Endpoint(o.bind_host, o.base_port + 1)) +
+         "\n\n[heartbeat]\ninterval = " + Quoted(config::FormatDuration(o.heartbeat_interval_ms)) +
+         "\n\n" + LogSection(dir, name);
+}
+
+std::string ClientToml(const InitOptions& o) {
+  return "# Written by bucket-cluster init: what client programs need to find this cluster.\n\n"
+         "[master]\nrpc = " + Quoted(Endpoint(o.bind_host, o.base_port)) +
+         "\nevents = " + Quoted(Endpoint(o.bind_host, o.base_port + 2)) + "\n";
+}
+
+}  // namespace
+
+Status InitCluster(const std::string& dir_text, const InitOptions& o) {
+  if (o.chunkservers < 1 || o.chunkservers > 500) {
+    return Status::InvalidArgument("--chunkservers must be between 1 and 500");
+  }
+  if (o.base_port < 1024 || o.base_port + 10 * o.chunkservers + 1 > 65535) {
+    return Status::InvalidArgument("--base-port leaves no room for the nodes' ports");
+  }
+  if (o.replication < 1 || o.replication > 16) {
+    return Status::InvalidArgument("--replication must be between 1 and 16");
+  }
+  if (o.chunk_size_bytes < (64 << 10) || o.chunk_size_bytes % (64 << 10) != 0) {
+    return Status::InvalidArgument("--chunk-size must be a multiple of 64KiB");
+  }
+  if (o.racks < 1) return Status::InvalidArgument("--racks must be at least 1");
+  std::error_code error;
+  const fs::path dir = fs::absolute(dir_text, error);
+  if (fs::exists(dir / "cluster.toml")) {
+    return Status::AlreadyExists(dir.string() + " already holds a cluster (cluster.toml)");
+  }
+  fs::create_directories(dir, error);
+  if (error) return Status::IoError("cannot create " + dir.string() + ": " + error.message());
+
+  std::string list;
+  BUCKET_RETURN_IF_ERROR(WriteText(dir / "master.toml", MasterToml(dir, o)));
+  for (int k = 1; k <= o.chunkservers; ++k) {
+    const std::string file = "chunkserver-" + std::to_string(k) + ".toml";
+    BUCKET_RETURN_IF_ERROR(WriteText(dir / file, ChunkserverToml(dir, o, k)));
+    list += (k > 1 ? ", " : "") + Quoted(file);
+  }
+  BUCKET_RETURN_IF_ERROR(WriteText(dir / "client.toml", ClientToml(o)));
+  return WriteText(dir / "cluster.toml",
+                   "# Written by bucket-cluster init.\n\n[cluster]\nname = " +
+                       Quoted(dir.filename().string()) +
+                       "\nmaster = \"master.toml\"\nchunkservers = [" + list +
+                       "]\nclient = \"client.toml\"\n");
+}
+
+const NodeEntry* ClusterLayout::Find(const std::string& wanted) const {
+  for (const auto& node : nodes) {
+    if (node.name == wanted) return &node;
+  }
+  return nullptr;
+}
+
+Result<ClusterLayout> LoadClusterLayout(const std::string& dir_text) {
+  std::error_code error;
+  const fs::path dir = fs::absolute(dir_text, error);
+  auto cluster = config::LoadClusterConfig((dir / "cluster.toml").string());
+  if (!cluster.ok()) {
+    if (!fs::exists(dir / "cluster.toml")) {
+      return Status::NotFound(dir.string() +
+                              " is not a cluster folder (no cluster.toml; run bucket-cluster init)");
+    }
+    return cluster.status();
+  }
+  ClusterLayout layout;
+  layout.dir = dir.string();
+  layout.name = cluster->name;
+  layout.client_config = (dir / cluster->client).string();
+  auto entry = [&](const std::string& name, bool is_master, const std::string& file) {
+    NodeEntry node;
+    node.name = name;
+    node.is_master = is_master;
+    node.config_path = (dir / file).string();
+    node.pid_file = (dir / (name + ".pid")).string();
+    node.console_log = (dir / name / "log" / "console.log").string();
+    return node;
+  };
+  auto master = config::LoadMasterConfig((dir / cluster->master).string());
+  if (!master.ok()) return master.status();
+  auto rpc = config::AdvertisedEndpoint(master->rpc_bind, master->advertise_host);
+  auto events = config::AdvertisedEndpoint(master->events_bind, master->advertise_host);
+  if (!rpc.ok()) return rpc.status();
+  if (!events.ok()) return events.status();
+  layout.master_rpc = *rpc;
+  layout.master_events = *events;
+  layout.nodes.push_back(entry(master->node_id, true, cluster->master));
+  for (const auto& file : cluster->chunkservers) {
+    auto cs = config::LoadChunkserverConfig((dir / file).string());
+    if (!cs.ok()) return cs.status();
+    layout.nodes.push_back(entry(cs->node_id, false, file));
+  }
+  return layout;
+}
+
+}  // namespace bucket::launcher

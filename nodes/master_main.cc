@@ -1,0 +1,53 @@
+// bucket-master: one master node. Composition only: flags, config, logger,
+// actor and runtime.
+#include "actors/master/master_actor.h"
+#include "actors/runtime/zmq_runtime.h"
+#include "actors/storage/posix_file_system.h"
+#include "config/command_line.h"
+#include "config/endpoint.h"
+#include "config/load_config.h"
+#include "config/logging.h"
+
+using namespace bucket;
+
+int main(int argc, char** argv) {
+  config::CommandLine cli("bucket-master", "--config FILE",
+                          "Runs a Bucket master: the namespace, chunk metadata and membership of "
+                          "a cluster.\nStops cleanly on SIGINT or SIGTERM.");
+  cli.Option("--config", "FILE", "the master's TOML configuration (see examples/master.toml)");
+  cli.Example("bucket-master --config cluster/master.toml");
+  cli.ParseOrExit(argc, argv);
+  const std::string program = cli.program();
+  if (!cli.Has("--config")) config::ExitWithError(program, "--config FILE is required", 2);
+  if (!cli.positional().empty()) {
+    config::ExitWithError(program, "unexpected argument '" + cli.positional()[0] + "'", 2);
+  }
+
+  auto loaded = config::LoadMasterConfig(cli.Get("--config"));
+  if (!loaded.ok()) config::ExitWithError(program, loaded.status().message());
+  const config::MasterConfig& cfg = *loaded;
+  auto log = config::MakeLogger(cfg.node_id, cfg.log);
+  if (!log.ok()) config::ExitWithError(program, log.status().message());
+  auto rpc = config::AdvertisedEndpoint(cfg.rpc_bind, cfg.advertise_host);
+  if (!rpc.ok()) config::ExitWithError(program, "network.rpc: " + rpc.status().message());
+
+  auto fs = storage::NewPosixFileSystem();
+  if (Status made = fs->MakeDirs(cfg.data_dir); !made.ok()) {
+    config::ExitWithError(program, "node.data_dir: " + made.message());
+  }
+
+  runtime::RuntimeOptions options;
+  options.plan.node_id = cfg.node_id;
+  options.plan.router_bind = cfg.rpc_bind;
+  options.plan.sub_bind = cfg.heartbeat_bind;
+  options.plan.pub_bind = cfg.events_bind;
+  options.max_message_bytes = static_cast<std::int64_t>(cfg.max_message_bytes);
+  auto runtime = runtime::ZmqRuntime::Create(options, *log);
+  if (!runtime.ok()) config::ExitWithError(program, runtime.status().message());
+
+  master::MasterActor actor(cfg, *rpc, *log);
+  Status result = (*runtime)->Run(actor);
+  if (!result.ok()) config::ExitWithError(program, result.message());
+  (*log)->info("{} stopped", cfg.node_id);
+  return 0;
+}

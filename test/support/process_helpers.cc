@@ -1,0 +1,135 @@
+#include "test/support/process_helpers.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "nodes/launcher/process_control.h"
+
+namespace bucket::testing {
+
+TempDir::TempDir() {
+  char pattern[] = "/tmp/bucket-test-XXXXXX";
+  if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+namespace {
+
+bool PortFree(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return free;
+}
+
+}  // namespace
+
+int FreeBasePort(int chunkservers) {
+  std::random_device device;
+  std::uniform_int_distribution<int> pick(20000, 60000 - 10 * chunkservers - 20);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int base = pick(device);
+    bool free = PortFree(base) && PortFree(base + 1) && PortFree(base + 2);
+    for (int k = 1; free && k <= chunkservers; ++k) {
+      free = PortFree(base + 10 * k) && PortFree(base + 10 * k + 1);
+    }
+    if (free) return base;
+  }
+  throw std::runtime_error("no free port range found");
+}
+
+std::string Program(const std::string& name) { return std::string(BUCKET_BIN_DIR) + "/" + name; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
+                         const std::string& stdin_text) {
+  char out_pattern[] = "/tmp/bucket-cmd-XXXXXX";
+  const int out_fd = ::mkstemp(out_pattern);
+  char in_pattern[] = "/tmp/bucket-in-XXXXXX";
+  const int in_fd = ::mkstemp(in_pattern);
+  (void)!::write(in_fd, stdin_text.data(), stdin_text.size());
+  ::lseek(in_fd, 0, SEEK_SET);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in_fd, STDIN_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(out_fd, STDERR_FILENO);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  CommandResult result;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  ::close(out_fd);
+  ::close(in_fd);
+  result.output = ReadFile(out_pattern);
+  std::remove(out_pattern);
+  std::remove(in_pattern);
+  return result;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log) {
+  auto pid = launcher::Spawn(argv, log);
+  if (!pid.ok()) throw std::runtime_error(pid.status().ToString());
+  pid_ = *pid;
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) Stop(SIGKILL);
+}
+
+int ChildProcess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, signal);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+}  // namespace bucket::testing
