@@ -72,6 +72,15 @@ Result<MasterConfig> ReadMaster(TomlReader reader) {
   ReadHeartbeats(reader, &c.heartbeat_interval_ms);
   reader.Duration("heartbeat.suspect_after", &c.suspect_after_ms, 10, kDayMs);
   reader.Duration("heartbeat.dead_after", &c.dead_after_ms, 10, kDayMs);
+  reader.Duration("lease.duration", &c.lease_duration_ms, 100, 3600000);
+  reader.Duration("trash.grace", &c.trash_grace_ms, 0, 365 * kDayMs);
+  reader.Size("oplog.segment_size", &c.oplog_segment_bytes, 64 << 10, 1ull << 34);
+  reader.Int("oplog.checkpoint_every", &c.checkpoint_every_records, 1, 1ll << 40);
+  reader.Int("safe_mode.min_chunkservers", &c.safe_mode_min_chunkservers, 0, 100000);
+  reader.Double("safe_mode.threshold", &c.safe_mode_threshold, 0.0, 1.0);
+  reader.Duration("safe_mode.extension", &c.safe_mode_extension_ms, 0, kDayMs);
+  reader.Duration("reports.interval", &c.report_interval_ms, 100, kDayMs);
+  reader.Duration("retry_cache.window", &c.retry_cache_window_ms, 1000, kDayMs);
   reader.Int("namespace.replication", &c.default_replication, 1, 16);
   reader.Size("namespace.chunk_size", &c.default_chunk_size_bytes, 64 << 10, 1ull << 30);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);

@@ -29,6 +29,27 @@ struct MasterConfig {
   std::int64_t default_replication = 3;
   std::uint64_t default_chunk_size_bytes = 64ull << 20;
 
+  // [lease]
+  std::int64_t lease_duration_ms = 60000;
+
+  // [trash]
+  std::int64_t trash_grace_ms = 86400000;  // undelete works this long after a delete
+
+  // [oplog]
+  std::uint64_t oplog_segment_bytes = 64ull << 20;  // roll to a new segment past this
+  std::int64_t checkpoint_every_records = 100000;   // checkpoint after this many records
+
+  // [safe_mode]: reads only until enough of the cluster has reported.
+  std::int64_t safe_mode_min_chunkservers = 1;
+  double safe_mode_threshold = 0.999;  // of chunks with a current replica reported
+  std::int64_t safe_mode_extension_ms = 0;
+
+  // [reports]
+  std::int64_t report_interval_ms = 300000;  // chunkservers send a chunk report this often
+
+  // [retry_cache]
+  std::int64_t retry_cache_window_ms = 600000;
+
   // [limits]
   std::uint64_t max_message_bytes = 80ull << 20;
 

@@ -143,6 +143,27 @@ void TomlReader::Bool(std::string_view key, bool* out) {
   *out = *node->value<bool>();
 }
 
+void TomlReader::Double(std::string_view key, double* out, double min, double max) {
+  known_.emplace(key);
+  const toml::node* node = doc_->root.at_path(key).node();
+  if (node == nullptr) return;
+  double value = 0;
+  if (node->is_floating_point()) {
+    value = *node->value<double>();
+  } else if (node->is_integer()) {
+    value = static_cast<double>(*node->value<std::int64_t>());
+  } else {
+    Error(key, std::string("expected a number, got ") + TypeName(*node));
+    return;
+  }
+  if (value < min || value > max) {
+    Error(key, std::to_string(value) + " is out of range [" + std::to_string(min) + ", " +
+                   std::to_string(max) + "]");
+    return;
+  }
+  *out = value;
+}
+
 void TomlReader::Size(std::string_view key, std::uint64_t* out, std::uint64_t min,
                       std::uint64_t max) {
   known_.emplace(key);

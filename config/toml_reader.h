@@ -30,6 +30,7 @@ class TomlReader {
   void StringList(std::string_view key, std::vector<std::string>* out);
   void Int(std::string_view key, std::int64_t* out, std::int64_t min, std::int64_t max);
   void Bool(std::string_view key, bool* out);
+  void Double(std::string_view key, double* out, double min, double max);
   void Size(std::string_view key, std::uint64_t* out, std::uint64_t min, std::uint64_t max);
   void Duration(std::string_view key, std::int64_t* out_ms, std::int64_t min_ms,
                 std::int64_t max_ms);

@@ -40,4 +40,17 @@ Status NodeAddress::Validate() const {
   return ValidateEndpoint(data_endpoint, "data_endpoint");
 }
 
+Status SetVersionRequest::Validate() const {
+  if (handle == 0) return Status::InvalidArgument("chunk handle 0");
+  if (version == 0) return Status::InvalidArgument("chunk version 0");
+  if (secondaries.size() > 16) return Status::InvalidArgument("too many secondaries");
+  for (const auto& peer : secondaries) {
+    BUCKET_RETURN_IF_ERROR(ValidateNodeId(peer.node_id, "secondary node_id"));
+    BUCKET_RETURN_IF_ERROR(ValidateEndpoint(peer.rpc_endpoint, "secondary rpc_endpoint"));
+    BUCKET_RETURN_IF_ERROR(ValidateEndpoint(peer.data_endpoint, "secondary data_endpoint"));
+  }
+  if (chunk_size > (1ull << 30)) return Status::InvalidArgument("chunk size above 1GiB");
+  return Status::Ok();
+}
+
 }  // namespace bucket::messages

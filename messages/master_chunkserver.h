@@ -6,6 +6,15 @@
 //   M:ReregisterCommand                                           master ROUTER -> CS DEALER,
 //       sent when a heartbeat arrives from a chunkserver the master does not know
 //       (the master restarted, or had declared it dead): the chunkserver registers again.
+//   CS:ChunkReportRequest ( M:ChunkReportResponse )   periodic; the reply names orphans
+//   M:SetVersionRequest ( CS:SetVersionResponse )     by routing id: a new chunk, a version
+//       bump at a lease grant, and the lease itself for the primary
+//   CS:LeaseExtendRequest ( M:LeaseExtendResponse )   the primary, while mutations flow
+//   M:RevokeLeaseRequest ( CS:RevokeLeaseResponse )   by routing id
+//   CS:CommittedLengthReport ( M:CommittedLengthAck ) the primary, after each mutation
+//
+// Replies to what the master sends by routing id come back over the
+// chunkserver's DEALER and reach the master's ROUTER like any request.
 #pragma once
 
 #include <cstdint>
@@ -75,7 +84,9 @@ struct RegisterResponse {
   Code code = Code::kOk;
   std::string detail;
   std::uint32_t heartbeat_interval_ms = 1000;
-  MSGPACK_DEFINE(code, detail, heartbeat_interval_ms);
+  std::vector<std::uint64_t> delete_chunks;  // orphans and stale replicas in its report
+  std::uint32_t report_interval_ms = 60000;  // how often to send a ChunkReportRequest
+  MSGPACK_DEFINE(code, detail, heartbeat_interval_ms, delete_chunks, report_interval_ms);
 };
 
 struct Heartbeat {
@@ -93,6 +104,106 @@ struct ReregisterCommand {
   static constexpr Kind kKind = Kind::kReregisterCommand;
   std::string reason;
   MSGPACK_DEFINE(reason);
+};
+
+// A chunkserver's report of (part of) what it holds.
+struct ChunkReportRequest {
+  static constexpr Kind kKind = Kind::kChunkReportRequest;
+  std::string node_id;
+  std::uint64_t incarnation = 0;
+  std::vector<ReplicaReport> replicas;
+  bool complete = false;  // every replica it holds (else a part, in rotation)
+  MSGPACK_DEFINE(node_id, incarnation, replicas, complete);
+  Status Validate() const { return ValidateNodeId(node_id, "node_id"); }
+};
+
+struct ChunkReportResponse {
+  static constexpr Kind kKind = Kind::kChunkReportResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::vector<std::uint64_t> delete_chunks;  // orphans and stale replicas: delete them
+  MSGPACK_DEFINE(code, detail, delete_chunks);
+};
+
+// Where the other replicas of a chunk are, as the primary needs them.
+struct PeerReplica {
+  std::string node_id;
+  std::string rpc_endpoint;
+  std::string data_endpoint;
+  MSGPACK_DEFINE(node_id, rpc_endpoint, data_endpoint);
+};
+
+// From the master: this replica of `handle` is now at `version` (creating an
+// empty chunk when `create`). When `primary` is set it also holds the lease for
+// `lease_ms` from receipt, with `secondaries` fixed by this grant.
+struct SetVersionRequest {
+  static constexpr Kind kKind = Kind::kSetVersionRequest;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  bool create = false;
+  std::uint64_t chunk_size = 0;
+  bool primary = false;
+  std::vector<PeerReplica> secondaries;
+  std::uint64_t lease_ms = 0;
+  MSGPACK_DEFINE(handle, version, create, chunk_size, primary, secondaries, lease_ms);
+  Status Validate() const;
+};
+
+struct SetVersionResponse {
+  static constexpr Kind kKind = Kind::kSetVersionResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  MSGPACK_DEFINE(code, detail, handle, version);
+};
+
+struct LeaseExtendRequest {
+  static constexpr Kind kKind = Kind::kLeaseExtendRequest;
+  std::string node_id;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  MSGPACK_DEFINE(node_id, handle, version);
+  Status Validate() const { return ValidateNodeId(node_id, "node_id"); }
+};
+
+struct LeaseExtendResponse {
+  static constexpr Kind kKind = Kind::kLeaseExtendResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::uint64_t handle = 0;
+  std::uint64_t lease_ms = 0;  // valid for this long from when the extension was asked
+  MSGPACK_DEFINE(code, detail, handle, lease_ms);
+};
+
+struct RevokeLeaseRequest {
+  static constexpr Kind kKind = Kind::kRevokeLeaseRequest;
+  std::uint64_t handle = 0;
+  MSGPACK_DEFINE(handle);
+};
+
+struct RevokeLeaseResponse {
+  static constexpr Kind kKind = Kind::kRevokeLeaseResponse;
+  Code code = Code::kOk;
+  std::uint64_t handle = 0;
+  MSGPACK_DEFINE(code, handle);
+};
+
+// From the primary after a mutation succeeded: the chunk's committed length.
+struct CommittedLengthReport {
+  static constexpr Kind kKind = Kind::kCommittedLengthReport;
+  std::string node_id;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  std::uint64_t length = 0;
+  MSGPACK_DEFINE(node_id, handle, version, length);
+  Status Validate() const { return ValidateNodeId(node_id, "node_id"); }
+};
+
+struct CommittedLengthAck {
+  static constexpr Kind kKind = Kind::kCommittedLengthAck;
+  Code code = Code::kOk;
+  MSGPACK_DEFINE(code);
 };
 
 }  // namespace bucket::messages

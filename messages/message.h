@@ -6,6 +6,7 @@
 
 #include <variant>
 
+#include "messages/client_master.h"
 #include "messages/common.h"
 #include "messages/events.h"
 #include "messages/master_chunkserver.h"
@@ -15,9 +16,15 @@ namespace bucket::messages {
 using Message = std::variant<
     ErrorResponse, Ping, Pong,
     // master <-> chunkserver
-    RegisterRequest, RegisterResponse, Heartbeat, ReregisterCommand,
+    RegisterRequest, RegisterResponse, Heartbeat, ReregisterCommand, ChunkReportRequest,
+    ChunkReportResponse, SetVersionRequest, SetVersionResponse, LeaseExtendRequest,
+    LeaseExtendResponse, RevokeLeaseRequest, RevokeLeaseResponse, CommittedLengthReport,
+    CommittedLengthAck,
     // client <-> master
-    ClusterStatusRequest, ClusterStatusResponse,
+    ClusterStatusRequest, ClusterStatusResponse, MkdirRequest, CreateRequest, DeleteRequest,
+    UndeleteRequest, RenameRequest, NamespaceResponse, ListRequest, ListResponse, StatRequest,
+    StatResponse, LocateRequest, LocateResponse, LeaseRequest, LeaseResponse, SafeModeRequest,
+    SafeModeResponse,
     // published
     ClusterState, ClusterEvent>;
 

@@ -31,7 +31,13 @@ StateChange ChunkserverTable::Register(const messages::RegisterRequest& request,
       change.detail = "";
     }
   }
-  ChunkserverInfo& info = nodes_[id];
+  if (it == nodes_.end()) {
+    ChunkserverInfo fresh;
+    fresh.index = static_cast<std::uint32_t>(by_index_.size());
+    by_index_.push_back(id);
+    it = nodes_.emplace(id, std::move(fresh)).first;
+  }
+  ChunkserverInfo& info = it->second;
   info.address = request.address;
   info.load = request.load;
   info.previous_load = request.load;
@@ -81,6 +87,23 @@ std::vector<StateChange> ChunkserverTable::CheckLiveness(Millis now) {
 const ChunkserverInfo* ChunkserverTable::Find(const std::string& node_id) const {
   auto it = nodes_.find(node_id);
   return it == nodes_.end() ? nullptr : &it->second;
+}
+
+ChunkserverInfo* ChunkserverTable::FindMutable(const std::string& node_id) {
+  auto it = nodes_.find(node_id);
+  return it == nodes_.end() ? nullptr : &it->second;
+}
+
+const ChunkserverInfo* ChunkserverTable::ByIndex(std::uint32_t index) const {
+  return index < by_index_.size() ? Find(by_index_[index]) : nullptr;
+}
+
+ChunkserverInfo* ChunkserverTable::ByIndexMutable(std::uint32_t index) {
+  return index < by_index_.size() ? FindMutable(by_index_[index]) : nullptr;
+}
+
+void ChunkserverTable::DecayCreations() {
+  for (auto& [id, info] : nodes_) info.recent_creations /= 2;
 }
 
 std::size_t ChunkserverTable::CountInState(NodeState state) const {

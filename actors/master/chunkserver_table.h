@@ -24,6 +24,7 @@ using actors::Millis;
 using messages::NodeState;
 
 struct ChunkserverInfo {
+  std::uint32_t index = 0;  // small, stable for the master's lifetime: keys replica lists
   messages::NodeAddress address;
   messages::NodeLoad load;
   messages::NodeLoad previous_load;  // for rates
@@ -32,6 +33,14 @@ struct ChunkserverInfo {
   NodeState state = NodeState::kUp;
   Millis last_heard{0};
   Millis registered_at{0};
+  std::uint32_t recent_creations = 0;  // chunks placed here lately (decays)
+
+  bool usable() const { return state == NodeState::kUp; }
+  double utilization() const {
+    return load.capacity_bytes == 0
+               ? 1.0
+               : static_cast<double>(load.used_bytes) / static_cast<double>(load.capacity_bytes);
+  }
 };
 
 // One change of state, for events.
@@ -60,6 +69,11 @@ class ChunkserverTable {
   std::vector<StateChange> CheckLiveness(Millis now);
 
   const ChunkserverInfo* Find(const std::string& node_id) const;
+  ChunkserverInfo* FindMutable(const std::string& node_id);
+  const ChunkserverInfo* ByIndex(std::uint32_t index) const;
+  ChunkserverInfo* ByIndexMutable(std::uint32_t index);
+  // Halves every node's recent-creation count (called on a timer).
+  void DecayCreations();
   const std::map<std::string, ChunkserverInfo>& all() const { return nodes_; }
   std::size_t CountInState(NodeState state) const;
 
@@ -69,6 +83,7 @@ class ChunkserverTable {
   Millis suspect_after_;
   Millis dead_after_;
   std::map<std::string, ChunkserverInfo> nodes_;
+  std::vector<std::string> by_index_;  // index -> node id
 };
 
 }  // namespace bucket::master

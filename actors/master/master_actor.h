@@ -1,50 +1,187 @@
-// MasterActor: the one source of truth for the cluster's membership (and, as
-// later parts land, its namespace and chunk metadata).
+// MasterActor: the one source of truth for the namespace, the chunk metadata
+// and the cluster's membership (GFS sections 2.6 and 4).
 //
-// Inputs: registrations and status requests on the ROUTER, chunkserver
-// heartbeats on the SUB, timers. Outputs: replies, ReregisterCommands to
-// chunkservers by routing id, and on the events PUB the cluster state every
-// heartbeat interval plus an event for every change (joined, suspect, dead,
-// back, restarted). Pure logic on the Context: no socket, clock or thread.
+// Inputs: requests on the ROUTER (clients, and chunkservers' registrations,
+// reports, lease extensions and replies to our commands), heartbeats on the
+// SUB, timers, and finished syncs. Outputs: replies, commands to chunkservers
+// by routing id, and the cluster state and events on the PUB.
+//
+// Durability rule: a mutation is applied to the in-memory state and appended
+// to the operation log at once, and nothing that reveals it leaves the master
+// (a reply, a command, an event, a listing) until the log is synced past it.
+// Every output therefore goes through WhenDurable, which sends at once when
+// the log is fully synced and otherwise holds it until the sync completes.
+// Group commit falls out: many mutations share one fdatasync.
+//
+// The handlers live in several files: master_actor.cc (dispatch, durability,
+// checkpoints, state), master_membership.cc, master_namespace.cc,
+// master_leases.cc. Pure logic on the Context: no socket, clock or thread.
 #pragma once
 
+#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include <spdlog/logger.h>
 
 #include "actors/core/actor.h"
 #include "actors/master/chunkserver_table.h"
+#include "actors/master/lease_table.h"
+#include "actors/master/master_state.h"
+#include "actors/master/oplog.h"
+#include "actors/master/placement.h"
 #include "config/master_config.h"
 
 namespace bucket::master {
 
 class MasterActor : public actors::Actor {
  public:
-  // `rpc_endpoint` is the advertised address of the master's ROUTER.
+  // `state` is what recovery rebuilt from config.data_dir; `oplog` appends to a
+  // fresh segment after it. `fs` must outlive the actor.
   MasterActor(const config::MasterConfig& config, std::string rpc_endpoint,
+              storage::FileSystem* fs, MasterState state, std::unique_ptr<OpLog> oplog,
               std::shared_ptr<spdlog::logger> log);
 
   void Start(actors::Context& ctx) override;
   void Handle(const actors::Inbound& in, actors::Context& ctx) override;
   void OnTimer(actors::TimerId id, actors::Context& ctx) override;
+  void OnSyncDone(actors::SyncId id, const Status& status, actors::Context& ctx) override;
 
+  // For tests and status.
   const ChunkserverTable& chunkservers() const { return chunkservers_; }
+  const MasterState& state() const { return state_; }
+  const LeaseTable& leases() const { return leases_; }
+  bool safe_mode() const { return safe_mode_; }
 
  private:
+  struct PendingCommand {
+    ChunkHandle handle = 0;
+    NodeIndex node = 0;
+    std::uint64_t version = 0;  // answers for an earlier attempt are ignored
+  };
+  // A lease grant between its logged version bump and the replicas' answers.
+  struct Grant {
+    ChunkHandle handle = 0;
+    InodeId inode = 0;
+    std::uint64_t index = 0;
+    std::uint64_t version = 0;
+    std::uint64_t chunk_size = 0;
+    std::vector<NodeIndex> replicas;  // [0] is the primary
+    bool create = false;
+    std::set<NodeIndex> acked;
+    std::size_t outstanding = 0;
+    actors::Millis sent_at{0};
+    int attempt = 0;
+    std::vector<actors::Inbound> waiters;
+  };
+
+  // --- durability and dispatch (master_actor.cc) ---
+  Result<Applied> Commit(const LogRecord& record, actors::Context& ctx);
+  void WhenDurable(actors::Context& ctx, std::function<void(actors::Context&)> action);
+  void ReplyWhenDurable(const actors::Inbound& in, messages::Message reply, actors::Context& ctx);
+  void StartLogSync(actors::Context& ctx);
+  void OnLogSynced(const Status& status, actors::Context& ctx);
+  void MaybeCheckpoint(actors::Context& ctx);
+  void OnCheckpointDone(const Status& status, actors::Context& ctx);
+  bool RefuseInSafeMode(const actors::Inbound& in, actors::Context& ctx);
+  messages::ClusterState BuildState(actors::Context& ctx) const;
+  void PublishState(actors::Context& ctx);
+  void PublishEvent(const std::string& type, const std::string& node_id, ChunkHandle chunk,
+                    const std::string& detail, actors::Context& ctx);
+
+  // --- membership (master_membership.cc) ---
   void OnRegister(const actors::Inbound& in, const messages::RegisterRequest& request,
                   actors::Context& ctx);
   void OnHeartbeat(const messages::Heartbeat& heartbeat, actors::Context& ctx);
+  void OnChunkReport(const actors::Inbound& in, const messages::ChunkReportRequest& report,
+                     actors::Context& ctx);
   void OnCheckLiveness(actors::Context& ctx);
+  // Records a chunkserver's replicas; returns what it must delete (orphans, stale).
+  std::vector<ChunkHandle> ApplyReport(NodeIndex node,
+                                       const std::vector<messages::ReplicaReport>& replicas,
+                                       bool complete, actors::Context& ctx);
+  void UpdateSafeMode(actors::Context& ctx);
+  void OnSafeModeRequest(const actors::Inbound& in, const messages::SafeModeRequest& request,
+                         actors::Context& ctx);
 
-  messages::ClusterState BuildState(actors::Context& ctx) const;
-  void PublishState(actors::Context& ctx);
-  void PublishEvent(const StateChange& change, actors::Context& ctx);
+  // --- namespace (master_namespace.cc) ---
+  void OnMkdir(const actors::Inbound& in, const messages::MkdirRequest& r, actors::Context& ctx);
+  void OnCreate(const actors::Inbound& in, const messages::CreateRequest& r,
+                actors::Context& ctx);
+  void OnDelete(const actors::Inbound& in, const messages::DeleteRequest& r,
+                actors::Context& ctx);
+  void OnUndelete(const actors::Inbound& in, const messages::UndeleteRequest& r,
+                  actors::Context& ctx);
+  void OnRename(const actors::Inbound& in, const messages::RenameRequest& r,
+                actors::Context& ctx);
+  void OnList(const actors::Inbound& in, const messages::ListRequest& r, actors::Context& ctx);
+  void OnStat(const actors::Inbound& in, const messages::StatRequest& r, actors::Context& ctx);
+  void OnLocate(const actors::Inbound& in, const messages::LocateRequest& r,
+                actors::Context& ctx);
+  // Applies and logs a namespace mutation, answering a retried one from the cache.
+  void MutateNamespace(const actors::Inbound& in, const LogRecord& record, const RetryKey& key,
+                       actors::Context& ctx);
+  void OnSweepTrash(actors::Context& ctx);
+  messages::ChunkLocation LocationOf(std::uint64_t index, ChunkHandle handle,
+                                     bool readable_only) const;
+
+  // --- leases (master_leases.cc) ---
+  void OnLeaseRequest(const actors::Inbound& in, const messages::LeaseRequest& r,
+                      actors::Context& ctx);
+  void LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t index,
+                const std::vector<std::string>& failed, const actors::Inbound& waiter,
+                actors::Context& ctx);
+  void StartGrant(Grant grant, actors::Context& ctx);
+  void SendVersions(ChunkHandle handle, actors::Context& ctx);
+  void OnSetVersionResponse(const actors::Inbound& in, const messages::SetVersionResponse& r,
+                            actors::Context& ctx);
+  void OnCommandAnswered(std::uint64_t request_id, bool ok, actors::Context& ctx);
+  void FinishGrant(ChunkHandle handle, actors::Context& ctx);
+  void ReplyLease(const actors::Inbound& waiter, const Lease& lease, actors::Context& ctx);
+  void FailWaiters(std::vector<actors::Inbound> waiters, const Status& why, actors::Context& ctx);
+  void Block(ChunkHandle handle, const actors::Inbound& waiter, actors::Millis retry_after,
+             actors::Context& ctx);
+  void RetryBlocked(ChunkHandle handle, actors::Context& ctx);
+  void OnLeaseExtend(const actors::Inbound& in, const messages::LeaseExtendRequest& r,
+                     actors::Context& ctx);
+  void OnRevokeResponse(const messages::RevokeLeaseResponse& r, actors::Context& ctx);
+  void OnCommittedLength(const actors::Inbound& in, const messages::CommittedLengthReport& r,
+                         actors::Context& ctx);
+  std::vector<PlacementCandidate> PlacementCandidates(
+      const std::vector<std::string>& excluded) const;
+  messages::ReplicaLocation ReplicaOf(NodeIndex node) const;
+  actors::Millis LeaseGrace() const;
+  actors::Millis CommandTimeout() const;
 
   config::MasterConfig config_;
   std::string rpc_endpoint_;
+  storage::FileSystem* fs_;
   std::shared_ptr<spdlog::logger> log_;
+  MasterState state_;
+  std::unique_ptr<OpLog> oplog_;
   ChunkserverTable chunkservers_;
+  LeaseTable leases_;
+
+  // Outputs waiting for the log to be durable, in order, by log position.
+  std::deque<std::pair<std::uint64_t, std::function<void(actors::Context&)>>> deferred_;
+  std::uint64_t sync_upto_ = 0;
+  bool checkpoint_running_ = false;
+  std::int64_t last_checkpoint_unix_ms_ = 0;
+
+  std::map<ChunkHandle, Grant> grants_;
+  std::map<ChunkHandle, std::vector<actors::Inbound>> blocked_;
+  std::map<std::uint64_t, PendingCommand> commands_;
+  std::uint64_t next_command_id_ = 1;
+
+  bool safe_mode_ = true;
+  bool safe_mode_manual_ = false;
+  std::optional<actors::Millis> safe_mode_leave_at_;
+  std::string safe_mode_reason_ = "starting";
+
   actors::Millis started_at_{0};
   std::uint64_t state_sequence_ = 0;
   std::uint64_t event_sequence_ = 0;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -172,6 +173,19 @@ class PosixFileSystem final : public FileSystem {
 };
 
 }  // namespace
+
+DirectoryLock::~DirectoryLock() { ::close(fd_); }
+
+Result<std::unique_ptr<DirectoryLock>> LockDirectory(const std::string& dir) {
+  const std::string path = dir + "/LOCK";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return StatusFromErrno(errno, "open " + path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::Busy(dir + " is in use by another process (" + path + " is locked)");
+  }
+  return std::make_unique<DirectoryLock>(fd);
+}
 
 std::unique_ptr<FileSystem> NewPosixFileSystem() { return std::make_unique<PosixFileSystem>(); }
 

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/chunkserver/chunkserver_actor.h"
-#include "actors/master/master_actor.h"
+#include "actors/master/open_master.h"
 #include "actors/sim/sim_network.h"
 #include "actors/storage/mem_file_system.h"
 #include "test/support/null_log.h"
@@ -17,6 +17,7 @@ using messages::NodeState;
 
 struct Cluster {
   explicit Cluster(std::uint64_t seed) : net(seed) {
+    master_config.data_dir = "/master";
     master_config.heartbeat_interval_ms = 100;
     master_config.suspect_after_ms = 300;
     master_config.dead_after_ms = 1000;
@@ -36,8 +37,10 @@ struct Cluster {
     return plan;
   }
   std::unique_ptr<master::MasterActor> NewMaster() {
-    return std::make_unique<master::MasterActor>(master_config, "inproc://master/rpc",
-                                                 testing::NullLog());
+    auto master = master::OpenMaster(master_config, "inproc://master/rpc", &master_fs, {},
+                                     testing::NullLog());
+    REQUIRE(master.ok());
+    return std::move(*master);
   }
   void AddMaster() { net.AddNode(MasterPlan(), NewMaster()); }
 
@@ -80,6 +83,7 @@ struct Cluster {
 
   sim::SimNetwork net;
   storage::MemFileSystem fs;
+  storage::MemFileSystem master_fs;
   config::MasterConfig master_config;
   std::vector<std::string> event_lines;
   std::uint64_t restarts = 0;

@@ -24,13 +24,41 @@ std::vector<Message> OneOfEach() {
       Ping{5},
       Pong{5, "master"},
       RegisterRequest{SomeAddress(), load, 42, {{1, 2, 3}, {4, 5, 6}}},
-      RegisterResponse{Code::kOk, "", 500},
+      RegisterResponse{Code::kOk, "", 500, {1, 2}, 30000},
       Heartbeat{SomeAddress(), load, 42, 9},
       ReregisterCommand{"master restarted"},
       ClusterStatusRequest{},
       ClusterStatusResponse{state},
       state,
       ClusterEvent{55, "dead", "chunkserver-1", 0, "silent for 10s"},
+      ChunkReportRequest{"chunkserver-1", 7, {{1, 2, 3}}, true},
+      ChunkReportResponse{Code::kOk, "", {9, 10}},
+      SetVersionRequest{5, 6, true, 1 << 20, true,
+                        {{"chunkserver-2", "tcp://127.0.0.1:1", "tcp://127.0.0.1:2"}}, 60000},
+      SetVersionResponse{Code::kOk, "", 5, 6},
+      LeaseExtendRequest{"chunkserver-1", 5, 6},
+      LeaseExtendResponse{Code::kOk, "", 5, 60000},
+      RevokeLeaseRequest{5},
+      RevokeLeaseResponse{Code::kOk, 5},
+      CommittedLengthReport{"chunkserver-1", 5, 6, 4096},
+      CommittedLengthAck{Code::kOk},
+      MkdirRequest{"/a/b", true},
+      CreateRequest{"/a/b/f", 3, 1 << 20, false, true},
+      DeleteRequest{"/a", true, false},
+      UndeleteRequest{"/a"},
+      RenameRequest{"/a", "/b", true},
+      NamespaceResponse{Code::kAlreadyExists, "/b"},
+      ListRequest{"/", "m", 10},
+      ListResponse{Code::kOk, "", {FileInfo{"x", false, 3, 4, 3, 1 << 20, 1}}, true},
+      StatRequest{"/x", true},
+      StatResponse{Code::kOk, "", FileInfo{"x", false, 3, 4, 3, 1 << 20, 1},
+                   {ChunkLocation{0, 5, 6, {{"cs", "tcp://a:1", "tcp://a:2", "r"}}, 1}}},
+      LocateRequest{"/x", 0, 4},
+      LocateResponse{Code::kOk, "", FileInfo{}, {}},
+      LeaseRequest{"/x", 0, {"chunkserver-3"}},
+      LeaseResponse{Code::kOk, "", ChunkLocation{}, 1 << 20, 60000},
+      SafeModeRequest{SafeModeAction::kLeave},
+      SafeModeResponse{true, "waiting for chunkservers"},
   };
 }
 
@@ -58,7 +86,7 @@ TEST_CASE("every message kind is unique", "[unit][messages]") {
 
 TEST_CASE("every message round-trips through the codec", "[unit][messages]") {
   const auto all = OneOfEach();
-  REQUIRE(all.size() == std::variant_size_v<Message>);
+  REQUIRE(all.size() == std::variant_size_v<Message>);  // a new message needs a line above
   for (const Message& original : all) {
     INFO(KindName(KindOf(original)));
     const Message copy = RoundTrip(original);

@@ -1,0 +1,180 @@
+// The master's membership handlers: registrations, heartbeats, chunk reports,
+// liveness, and safe mode (which ends once enough of the cluster has reported).
+#include "actors/master/master_actor.h"
+#include "actors/master/timers.h"
+
+namespace bucket::master {
+
+using actors::Context;
+using actors::Inbound;
+using actors::Millis;
+
+void MasterActor::OnRegister(const Inbound& in, const messages::RegisterRequest& request,
+                             Context& ctx) {
+  const StateChange change = chunkservers_.Register(request, ctx.now());
+  const ChunkserverInfo* info = chunkservers_.Find(request.address.node_id);
+  log_->info("{} chunkserver {} {} ({}); it reports {} chunks", config_.node_id, change.node_id,
+             change.type, change.detail, request.replicas.size());
+  messages::RegisterResponse response;
+  response.heartbeat_interval_ms = static_cast<std::uint32_t>(config_.heartbeat_interval_ms);
+  response.report_interval_ms = static_cast<std::uint32_t>(config_.report_interval_ms);
+  response.delete_chunks = ApplyReport(info->index, request.replicas, /*complete=*/true, ctx);
+  ReplyWhenDurable(in, std::move(response), ctx);
+  if (change.type != "reregistered") PublishEvent(change.type, change.node_id, 0, change.detail, ctx);
+  UpdateSafeMode(ctx);
+}
+
+void MasterActor::OnHeartbeat(const messages::Heartbeat& heartbeat, Context& ctx) {
+  std::optional<StateChange> change;
+  if (!chunkservers_.OnHeartbeat(heartbeat, ctx.now(), &change)) {
+    // Unknown to us (we restarted) or declared dead: it must register again so
+    // that its chunk report is fresh. Sent by routing id over our ROUTER.
+    log_->info("{} heartbeat from unregistered {}: asking it to register", config_.node_id,
+               heartbeat.address.node_id);
+    ctx.SendToPeer(heartbeat.address.node_id, 0,
+                   messages::ReregisterCommand{"the master does not know this incarnation"});
+    return;
+  }
+  if (change) {
+    log_->info("{} chunkserver {} {} ({})", config_.node_id, change->node_id, change->type,
+               change->detail);
+    PublishEvent(change->type, change->node_id, 0, change->detail, ctx);
+  }
+  ctx.Publish(messages::kTopicHeartbeat + heartbeat.address.node_id, ++heartbeat_sequence_,
+              heartbeat);
+}
+
+void MasterActor::OnChunkReport(const Inbound& in, const messages::ChunkReportRequest& report,
+                                Context& ctx) {
+  const ChunkserverInfo* info = chunkservers_.Find(report.node_id);
+  if (info == nullptr || info->state == NodeState::kDead ||
+      info->incarnation != report.incarnation) {
+    ctx.Reply(in, messages::ErrorResponse{Code::kUnavailable,
+                                          "not registered with the master: register first"});
+    return;
+  }
+  messages::ChunkReportResponse response;
+  response.delete_chunks = ApplyReport(info->index, report.replicas, report.complete, ctx);
+  ReplyWhenDurable(in, std::move(response), ctx);
+  UpdateSafeMode(ctx);
+}
+
+std::vector<ChunkHandle> MasterActor::ApplyReport(
+    NodeIndex node, const std::vector<messages::ReplicaReport>& replicas, bool complete,
+    Context& ctx) {
+  // A complete report is the chunkserver's final word on what it holds.
+  if (complete) state_.chunks().RemoveNode(node);
+  std::vector<ChunkHandle> to_delete;
+  for (const auto& replica : replicas) {
+    switch (state_.chunks().AddReplica(replica.handle, node, replica.version)) {
+      case ReplicaVerdict::kCurrent:
+        break;
+      case ReplicaVerdict::kOrphan:
+        // Never in safe mode, and never a handle above any we issued: a master
+        // restored from an old backup must not wipe newer data.
+        if (!safe_mode_ && replica.handle < state_.next_handle()) {
+          to_delete.push_back(replica.handle);
+        }
+        break;
+      case ReplicaVerdict::kNewer: {
+        // We logged a bump, told some replicas, and lost track (GFS 4.5): the
+        // higher version is the current one.
+        const ChunkInfo* chunk = state_.chunks().Find(replica.handle);
+        log_->warn("{} chunk {} reported at version {} above ours ({}): adopting it",
+                   config_.node_id, replica.handle, replica.version, chunk->version);
+        auto adopted = Commit(SetVersionRecord{replica.handle, replica.version,
+                                               chunk->lease_until_unix_ms},
+                              ctx);
+        if (adopted.ok()) {
+          PublishEvent("version_adopted", "", replica.handle,
+                       "version " + std::to_string(replica.version) + " reported by a replica",
+                       ctx);
+        }
+        break;
+      }
+      case ReplicaVerdict::kStale: {
+        // Stale replicas are never handed out. Delete one only while a current
+        // copy exists elsewhere: never the last copies of a chunk.
+        const bool has_current = !state_.chunks().CurrentReplicas(replica.handle).empty();
+        if (!safe_mode_ && has_current) {
+          state_.chunks().RemoveReplica(replica.handle, node);
+          to_delete.push_back(replica.handle);
+        }
+        break;
+      }
+    }
+  }
+  return to_delete;
+}
+
+void MasterActor::OnCheckLiveness(Context& ctx) {
+  for (const StateChange& change : chunkservers_.CheckLiveness(ctx.now())) {
+    if (change.type == "dead") {
+      log_->warn("{} chunkserver {} is dead ({})", config_.node_id, change.node_id, change.detail);
+      // Its replicas leave the locations; it re-reports them if it comes back.
+      const ChunkserverInfo* info = chunkservers_.Find(change.node_id);
+      state_.chunks().RemoveNode(info->index);
+    } else {
+      log_->info("{} chunkserver {} is {} ({})", config_.node_id, change.node_id, change.type,
+                 change.detail);
+    }
+    PublishEvent(change.type, change.node_id, 0, change.detail, ctx);
+  }
+}
+
+void MasterActor::UpdateSafeMode(Context& ctx) {
+  if (!safe_mode_ || safe_mode_manual_) return;
+  const std::size_t up = chunkservers_.CountInState(NodeState::kUp);
+  if (static_cast<std::int64_t>(up) < config_.safe_mode_min_chunkservers) {
+    safe_mode_reason_ = std::to_string(up) + " of " +
+                        std::to_string(config_.safe_mode_min_chunkservers) +
+                        " chunkservers needed have registered";
+    return;
+  }
+  std::size_t total = 0, reported = 0;
+  state_.chunks().ForEach([&](ChunkHandle, const ChunkInfo& info) {
+    ++total;
+    for (const auto& r : info.replicas) {
+      if (r.version >= info.version) {
+        ++reported;
+        break;
+      }
+    }
+  });
+  const double fraction = total == 0 ? 1.0 : static_cast<double>(reported) / total;
+  if (fraction < config_.safe_mode_threshold) {
+    safe_mode_reason_ = std::to_string(reported) + " of " + std::to_string(total) +
+                        " chunks have a reported replica";
+    return;
+  }
+  if (!safe_mode_leave_at_) safe_mode_leave_at_ = ctx.now() + Millis(config_.safe_mode_extension_ms);
+  if (ctx.now() < *safe_mode_leave_at_) {
+    safe_mode_reason_ = "extension after enough reports";
+    return;
+  }
+  safe_mode_ = false;
+  safe_mode_reason_.clear();
+  log_->info("{} left safe mode: {} chunkservers up, {} of {} chunks reported", config_.node_id,
+             up, reported, total);
+  PublishEvent("safe_mode_off", "", 0,
+               std::to_string(reported) + " of " + std::to_string(total) + " chunks reported",
+               ctx);
+}
+
+void MasterActor::OnSafeModeRequest(const Inbound& in, const messages::SafeModeRequest& request,
+                                    Context& ctx) {
+  if (request.action == messages::SafeModeAction::kEnter && !safe_mode_) {
+    safe_mode_ = true;
+    safe_mode_manual_ = true;
+    safe_mode_reason_ = "entered by an administrator";
+    PublishEvent("safe_mode_on", "", 0, safe_mode_reason_, ctx);
+  } else if (request.action == messages::SafeModeAction::kLeave && safe_mode_) {
+    safe_mode_ = false;
+    safe_mode_manual_ = false;
+    safe_mode_reason_.clear();
+    PublishEvent("safe_mode_off", "", 0, "left by an administrator", ctx);
+  }
+  ReplyWhenDurable(in, messages::SafeModeResponse{safe_mode_, safe_mode_reason_}, ctx);
+}
+
+}  // namespace bucket::master

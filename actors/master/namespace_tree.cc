@@ -1,0 +1,374 @@
+#include "actors/master/namespace_tree.h"
+
+#include <algorithm>
+
+namespace bucket::master {
+
+NamespaceTree::NamespaceTree() {
+  Inode root;
+  root.is_dir = true;
+  root.children = std::make_unique<std::map<std::string, InodeId, std::less<>>>();
+  inodes_.emplace(kRootInode, std::move(root));
+}
+
+Result<InodeId> NamespaceTree::Lookup(std::string_view path) const {
+  InodeId id = kRootInode;
+  std::string walked;
+  for (std::string_view name : SplitPath(path)) {
+    const Inode& node = inodes_.at(id);
+    if (!node.is_dir) return Status::NotADirectory(walked + " is a file");
+    auto it = node.children->find(name);
+    walked += "/";
+    walked += name;
+    if (it == node.children->end()) return Status::NotFound(walked);
+    id = it->second;
+  }
+  return id;
+}
+
+const Inode* NamespaceTree::Find(InodeId id) const {
+  auto it = inodes_.find(id);
+  return it == inodes_.end() ? nullptr : &it->second;
+}
+
+InodeId NamespaceTree::NewInode(InodeId parent, bool is_dir, std::int64_t now) {
+  const InodeId id = next_inode_++;
+  Inode inode;
+  inode.parent = parent;
+  inode.is_dir = is_dir;
+  inode.mtime_unix_ms = now;
+  if (is_dir) {
+    inode.children = std::make_unique<std::map<std::string, InodeId, std::less<>>>();
+    ++directories_;
+  } else {
+    ++files_;
+  }
+  inodes_.emplace(id, std::move(inode));
+  return id;
+}
+
+Result<NamespaceTree::Parent> NamespaceTree::ResolveParent(std::string_view path, bool parents,
+                                                           std::int64_t now) {
+  const auto names = SplitPath(path);
+  if (names.empty()) return Status::InvalidPath("the root has no parent");
+  InodeId id = kRootInode;
+  std::string walked;
+  for (std::size_t i = 0; i + 1 < names.size(); ++i) {
+    Inode& dir = At(id);
+    walked += "/";
+    walked += names[i];
+    auto it = dir.children->find(names[i]);
+    if (it == dir.children->end()) {
+      if (!parents) return Status::NotFound("parent directory " + walked + " does not exist");
+      const InodeId made = NewInode(id, true, now);
+      dir.children->emplace(std::string(names[i]), made);
+      dir.mtime_unix_ms = now;
+      id = made;
+      continue;
+    }
+    if (!At(it->second).is_dir) return Status::NotADirectory(walked + " is a file");
+    id = it->second;
+  }
+  return Parent{id, std::string(names.back())};
+}
+
+Status NamespaceTree::Mkdir(std::string_view path, bool parents, std::int64_t now) {
+  if (path == "/") return parents ? Status::Ok() : Status::AlreadyExists("/");
+  // Check before creating parents, so that a failure changes nothing.
+  if (auto existing = Lookup(path); existing.ok()) {
+    if (parents && At(*existing).is_dir) return Status::Ok();
+    return Status::AlreadyExists(std::string(path));
+  } else if (existing.status().code() == Code::kNotADirectory) {
+    return existing.status();
+  }
+  if (!parents) {
+    auto parent = Lookup(ParentPath(path));
+    if (!parent.ok()) {
+      return parent.status().code() == Code::kNotFound
+                 ? Status::NotFound("parent directory " + ParentPath(path) + " does not exist")
+                 : parent.status();
+    }
+    if (!At(*parent).is_dir) return Status::NotADirectory(ParentPath(path) + " is a file");
+  }
+  auto parent = ResolveParent(path, parents, now);
+  if (!parent.ok()) return parent.status();
+  const InodeId id = NewInode(parent->dir, true, now);
+  Inode& dir = At(parent->dir);
+  dir.children->emplace(parent->name, id);
+  dir.mtime_unix_ms = now;
+  return Status::Ok();
+}
+
+Result<InodeId> NamespaceTree::Create(std::string_view path, std::uint32_t replication,
+                                      std::uint64_t chunk_size, bool overwrite, bool parents,
+                                      std::int64_t now, const FileDefaults& defaults) {
+  if (path == "/") return Status::IsADirectory("/");
+  auto existing = Lookup(path);
+  if (existing.ok()) {
+    if (At(*existing).is_dir) return Status::IsADirectory(std::string(path));
+    if (!overwrite) return Status::AlreadyExists(std::string(path));
+  } else if (existing.status().code() == Code::kNotADirectory) {
+    return existing.status();
+  } else if (!parents) {
+    auto parent = Lookup(ParentPath(path));
+    if (!parent.ok()) {
+      return parent.status().code() == Code::kNotFound
+                 ? Status::NotFound("parent directory " + ParentPath(path) + " does not exist")
+                 : parent.status();
+    }
+    if (!At(*parent).is_dir) return Status::NotADirectory(ParentPath(path) + " is a file");
+  }
+  if (existing.ok()) MoveToTrash(*existing, std::string(path), now);
+  auto parent = ResolveParent(path, parents, now);
+  if (!parent.ok()) return parent.status();
+  const InodeId id = NewInode(parent->dir, false, now);
+  Inode& file = At(id);
+  file.replication = static_cast<std::uint8_t>(replication ? replication : defaults.replication);
+  file.chunk_size = chunk_size ? chunk_size : defaults.chunk_size;
+  Inode& dir = At(parent->dir);
+  (*dir.children)[parent->name] = id;
+  dir.mtime_unix_ms = now;
+  return id;
+}
+
+void NamespaceTree::MoveToTrash(InodeId id, std::string path, std::int64_t now) {
+  Inode& node = At(id);
+  Inode& parent = At(node.parent);
+  parent.children->erase(BaseName(path));
+  parent.mtime_unix_ms = now;
+  node.parent = 0;  // detached
+  const std::uint64_t trash_id = next_trash_id_++;
+  trash_by_path_.emplace(path, trash_id);
+  trash_.emplace(trash_id, TrashEntry{std::move(path), now, id});
+}
+
+void NamespaceTree::FreeSubtree(InodeId id, std::vector<ChunkHandle>* freed) {
+  Inode& node = At(id);
+  if (node.is_dir) {
+    for (const auto& [name, child] : *node.children) FreeSubtree(child, freed);
+    --directories_;
+  } else {
+    freed->insert(freed->end(), node.chunks.begin(), node.chunks.end());
+    --files_;
+  }
+  inodes_.erase(id);
+}
+
+Status NamespaceTree::Delete(std::string_view path, bool recursive, bool purge, std::int64_t now,
+                             std::vector<ChunkHandle>* freed) {
+  if (path == "/") return Status::InvalidArgument("cannot delete the root");
+  auto id = Lookup(path);
+  if (!id.ok()) {
+    if (id.status().code() != Code::kNotFound) return id.status();
+    // Deleting what is already in the trash frees it at once.
+    auto [first, last] = trash_by_path_.equal_range(path);
+    if (first == last) return id.status();
+    std::vector<std::uint64_t> ids;
+    for (auto it = first; it != last; ++it) ids.push_back(it->second);
+    for (std::uint64_t trash_id : ids) BUCKET_RETURN_IF_ERROR(Purge(trash_id, freed));
+    return Status::Ok();
+  }
+  const Inode& node = At(*id);
+  if (node.is_dir && !node.children->empty() && !recursive) {
+    return Status::DirectoryNotEmpty(std::string(path) + " (delete it recursively)");
+  }
+  MoveToTrash(*id, std::string(path), now);
+  if (purge) return Purge(next_trash_id_ - 1, freed);
+  return Status::Ok();
+}
+
+Status NamespaceTree::Purge(std::uint64_t trash_id, std::vector<ChunkHandle>* freed) {
+  auto it = trash_.find(trash_id);
+  if (it == trash_.end()) return Status::NotFound("trash entry " + std::to_string(trash_id));
+  auto [first, last] = trash_by_path_.equal_range(it->second.path);
+  for (auto p = first; p != last; ++p) {
+    if (p->second == trash_id) {
+      trash_by_path_.erase(p);
+      break;
+    }
+  }
+  FreeSubtree(it->second.inode, freed);
+  trash_.erase(it);
+  return Status::Ok();
+}
+
+Status NamespaceTree::Undelete(std::string_view path, std::int64_t now) {
+  auto [first, last] = trash_by_path_.equal_range(path);
+  if (first == last) return Status::NotFound(std::string(path) + " is not in the trash");
+  // The most recent deletion of this path.
+  auto newest = first;
+  for (auto it = first; it != last; ++it) {
+    if (it->second > newest->second) newest = it;
+  }
+  if (Lookup(path).ok()) {
+    return Status::AlreadyExists(std::string(path) + " exists again; rename it first");
+  }
+  auto parent = Lookup(ParentPath(path));
+  if (!parent.ok() || !At(*parent).is_dir) {
+    return Status::NotFound("cannot restore " + std::string(path) + ": its directory " +
+                            ParentPath(path) + " is gone");
+  }
+  const std::uint64_t trash_id = newest->second;
+  const InodeId id = trash_.at(trash_id).inode;
+  trash_by_path_.erase(newest);
+  trash_.erase(trash_id);
+  At(id).parent = *parent;
+  Inode& dir = At(*parent);
+  dir.children->emplace(BaseName(path), id);
+  dir.mtime_unix_ms = now;
+  return Status::Ok();
+}
+
+Status NamespaceTree::Rename(std::string_view from, std::string_view to, bool replace,
+                             std::int64_t now) {
+  auto source = Lookup(from);
+  if (!source.ok()) return source.status();
+  if (from == to) return Status::Ok();
+  if (IsSameOrUnder(to, from)) {
+    return Status::InvalidArgument("cannot move " + std::string(from) + " into itself");
+  }
+  auto parent = Lookup(ParentPath(to));
+  if (!parent.ok()) {
+    return parent.status().code() == Code::kNotFound
+               ? Status::NotFound("parent directory " + ParentPath(to) + " does not exist")
+               : parent.status();
+  }
+  if (!At(*parent).is_dir) return Status::NotADirectory(ParentPath(to) + " is a file");
+  auto target = Lookup(to);
+  if (target.ok()) {
+    if (!replace) return Status::AlreadyExists(std::string(to));
+    const Inode& replaced = At(*target);
+    const bool moving_dir = At(*source).is_dir;
+    if (replaced.is_dir && !moving_dir) return Status::IsADirectory(std::string(to));
+    if (!replaced.is_dir && moving_dir) return Status::NotADirectory(std::string(to));
+    if (replaced.is_dir && !replaced.children->empty()) {
+      return Status::DirectoryNotEmpty(std::string(to));
+    }
+    MoveToTrash(*target, std::string(to), now);
+  }
+  Inode& old_dir = At(At(*source).parent);
+  old_dir.children->erase(BaseName(from));
+  old_dir.mtime_unix_ms = now;
+  Inode& new_dir = At(*parent);
+  new_dir.children->emplace(BaseName(to), *source);
+  new_dir.mtime_unix_ms = now;
+  At(*source).parent = *parent;
+  return Status::Ok();
+}
+
+Status NamespaceTree::SetChunk(InodeId inode, std::uint64_t index, ChunkHandle handle) {
+  auto it = inodes_.find(inode);
+  if (it == inodes_.end() || it->second.is_dir) {
+    return Status::NotFound("file inode " + std::to_string(inode));
+  }
+  auto& chunks = it->second.chunks;
+  if (index > chunks.size()) return Status::InvalidArgument("chunk index past the end");
+  if (index == chunks.size()) {
+    chunks.push_back(handle);
+  } else {
+    chunks[index] = handle;
+  }
+  return Status::Ok();
+}
+
+Status NamespaceTree::ExtendSize(InodeId inode, std::uint64_t size) {
+  auto it = inodes_.find(inode);
+  if (it == inodes_.end() || it->second.is_dir) {
+    return Status::NotFound("file inode " + std::to_string(inode));
+  }
+  it->second.size = std::max(it->second.size, size);
+  return Status::Ok();
+}
+
+messages::FileInfo NamespaceTree::Info(InodeId id, std::string name) const {
+  const Inode& node = inodes_.at(id);
+  messages::FileInfo info;
+  info.name = std::move(name);
+  info.is_dir = node.is_dir;
+  info.size = node.size;
+  info.mtime_unix_ms = node.mtime_unix_ms;
+  info.replication = node.replication;
+  info.chunk_size = node.chunk_size;
+  info.chunk_count = node.is_dir ? node.children->size() : node.chunks.size();
+  return info;
+}
+
+Result<messages::ListResponse> NamespaceTree::List(std::string_view path,
+                                                   std::string_view start_after,
+                                                   std::uint32_t limit) const {
+  auto id = Lookup(path);
+  if (!id.ok()) return id.status();
+  messages::ListResponse response;
+  const Inode& node = inodes_.at(*id);
+  if (!node.is_dir) {
+    response.entries.push_back(Info(*id, BaseName(path)));
+    return response;
+  }
+  auto it = start_after.empty() ? node.children->begin() : node.children->upper_bound(start_after);
+  for (; it != node.children->end(); ++it) {
+    if (response.entries.size() == limit) {
+      response.truncated = true;
+      break;
+    }
+    response.entries.push_back(Info(it->second, it->first));
+  }
+  return response;
+}
+
+std::vector<std::uint64_t> NamespaceTree::TrashOlderThan(std::int64_t cutoff_unix_ms) const {
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, entry] : trash_) {
+    if (entry.deleted_unix_ms <= cutoff_unix_ms) ids.push_back(id);
+  }
+  return ids;
+}
+
+void NamespaceTree::ForEachInode(
+    const std::function<void(InodeId, const std::string&, const Inode&)>& fn) const {
+  std::function<void(InodeId, const std::string&)> visit = [&](InodeId id,
+                                                                const std::string& name) {
+    const Inode& node = inodes_.at(id);
+    fn(id, name, node);
+    if (node.is_dir) {
+      for (const auto& [child_name, child] : *node.children) visit(child, child_name);
+    }
+  };
+  visit(kRootInode, "");
+  for (const auto& [trash_id, entry] : trash_) visit(entry.inode, "");
+}
+
+Status NamespaceTree::RestoreInode(InodeId id, const std::string& name, Inode inode) {
+  if (id == kRootInode) {
+    Inode& root = At(kRootInode);
+    root.mtime_unix_ms = inode.mtime_unix_ms;
+    return Status::Ok();
+  }
+  if (inodes_.count(id) != 0) return Status::Corruption("inode " + std::to_string(id) + " twice");
+  if (inode.is_dir) {
+    inode.children = std::make_unique<std::map<std::string, InodeId, std::less<>>>();
+    ++directories_;
+  } else {
+    ++files_;
+  }
+  if (inode.parent != 0) {
+    auto parent = inodes_.find(inode.parent);
+    if (parent == inodes_.end() || !parent->second.is_dir) {
+      return Status::Corruption("inode " + std::to_string(id) + " has no parent directory");
+    }
+    parent->second.children->emplace(name, id);
+  }
+  inodes_.emplace(id, std::move(inode));
+  return Status::Ok();
+}
+
+void NamespaceTree::RestoreTrash(std::uint64_t trash_id, TrashEntry entry) {
+  trash_by_path_.emplace(entry.path, trash_id);
+  trash_.emplace(trash_id, std::move(entry));
+}
+
+void NamespaceTree::RestoreCounters(InodeId next_inode, std::uint64_t next_trash_id) {
+  next_inode_ = next_inode;
+  next_trash_id_ = next_trash_id;
+}
+
+}  // namespace bucket::master
