@@ -206,7 +206,8 @@ TEST_CASE("an old peer's shorter struct decodes with defaults; extra fields are 
   CHECK(std::get<RegisterResponse>(*decoded).heartbeat_interval_ms == 1000);
   // A newer one with an extra trailing field.
   msgpack::sbuffer newer;
-  msgpack::pack(newer, std::make_tuple(0, std::string("hi"), 250, std::string("future")));
+  msgpack::pack(newer, std::make_tuple(0, std::string("hi"), 250, std::vector<int>{}, 3000,
+                                       std::string("a field from the future")));
   decoded = DecodeBody(Kind::kRegisterResponse, newer.data(), newer.size());
   REQUIRE(decoded.ok());
   CHECK(std::get<RegisterResponse>(*decoded).heartbeat_interval_ms == 250);
