@@ -7,6 +7,7 @@
 
 #include "actors/runtime/zmq_runtime.h"
 #include "client/rpc_actor.h"
+#include "messages/codec.h"
 #include "config/logging.h"
 
 namespace bucket::client {
@@ -52,6 +53,8 @@ BucketClient::~BucketClient() {
 
 template <typename R>
 Result<R> BucketClient::CallMaster(messages::Message request) {
+  // The master would refuse it the same way; refusing here saves the trip.
+  BUCKET_RETURN_IF_ERROR(messages::ValidateMessage(request));
   auto promise = std::make_shared<std::promise<Result<R>>>();
   auto future = promise->get_future();
   runtime_->Post([this, promise, request = std::move(request)](actors::Context& ctx) mutable {
@@ -67,9 +70,62 @@ Result<R> BucketClient::CallMaster(messages::Message request) {
                          "unexpected reply " +
                          messages::KindName(messages::KindOf(reply->message))));
                    }
-                 });
+                 },
+                 static_cast<int>(config_.request_attempts));
   });
   return future.get();
+}
+
+Status BucketClient::Mutate(messages::Message request) {
+  auto response = CallMaster<messages::NamespaceResponse>(std::move(request));
+  if (!response.ok()) return response.status();
+  return response->ToStatus();
+}
+
+Status BucketClient::Mkdir(const std::string& path, bool parents) {
+  return Mutate(messages::MkdirRequest{path, parents});
+}
+
+Status BucketClient::Create(const std::string& path, const CreateOptions& options) {
+  return Mutate(messages::CreateRequest{path, options.replication, options.chunk_size,
+                                        options.overwrite, options.parents});
+}
+
+Status BucketClient::Remove(const std::string& path, const RemoveOptions& options) {
+  return Mutate(messages::DeleteRequest{path, options.recursive, options.purge});
+}
+
+Status BucketClient::Undelete(const std::string& path) {
+  return Mutate(messages::UndeleteRequest{path});
+}
+
+Status BucketClient::Rename(const std::string& from, const std::string& to, bool replace) {
+  return Mutate(messages::RenameRequest{from, to, replace});
+}
+
+Result<std::vector<FileInfo>> BucketClient::List(const std::string& path) {
+  std::vector<FileInfo> entries;
+  std::string after;
+  for (;;) {
+    auto page = CallMaster<messages::ListResponse>(
+        messages::ListRequest{path, after, messages::kListEntriesMax});
+    if (!page.ok()) return page.status();
+    if (page->code != Code::kOk) return Status(page->code, page->detail);
+    for (auto& entry : page->entries) entries.push_back(std::move(entry));
+    if (!page->truncated || entries.empty()) return entries;
+    after = entries.back().name;
+  }
+}
+
+Result<FileStat> BucketClient::Stat(const std::string& path) {
+  auto response = CallMaster<messages::StatResponse>(messages::StatRequest{path, true});
+  if (!response.ok()) return response.status();
+  if (response->code != Code::kOk) return Status(response->code, response->detail);
+  return FileStat{std::move(response->info), std::move(response->chunks)};
+}
+
+Result<messages::SafeModeResponse> BucketClient::SafeMode(messages::SafeModeAction action) {
+  return CallMaster<messages::SafeModeResponse>(messages::SafeModeRequest{action});
 }
 
 Result<messages::ClusterState> BucketClient::ClusterStatus() {

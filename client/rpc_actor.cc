@@ -5,9 +5,14 @@ namespace bucket::client {
 void RpcActor::Start(actors::Context& ctx) { (void)ctx; }
 
 void RpcActor::Call(actors::Context& ctx, const std::string& address, messages::Message request,
-                    Payload payload, actors::Millis timeout, ReplyCallback done) {
+                    Payload payload, actors::Millis timeout, ReplyCallback done, int attempts) {
   const std::uint64_t id = next_request_id_++;
-  pending_.emplace(id, Pending{std::move(done), address});
+  Pending pending{std::move(done), address, {}, {}, timeout, attempts - 1};
+  if (attempts > 1) {
+    pending.request = request;
+    pending.payload = payload;
+  }
+  pending_.emplace(id, std::move(pending));
   ctx.Request(address, id, std::move(request), std::move(payload));
   ctx.SetTimer(id, timeout);  // timer ids are request ids
 }
@@ -32,6 +37,12 @@ void RpcActor::Handle(const actors::Inbound& in, actors::Context& ctx) {
 void RpcActor::OnTimer(actors::TimerId id, actors::Context& ctx) {
   auto it = pending_.find(id);
   if (it == pending_.end()) return;
+  if (it->second.attempts_left > 0) {
+    --it->second.attempts_left;
+    ctx.Request(it->second.address, id, it->second.request, it->second.payload);
+    ctx.SetTimer(id, it->second.timeout);
+    return;
+  }
   ReplyCallback done = std::move(it->second.done);
   const std::string address = it->second.address;
   pending_.erase(it);

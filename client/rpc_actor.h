@@ -3,7 +3,9 @@
 // Call() sends a request over a DEALER with a deadline; the callback gets the
 // reply, or a Status: the peer's ErrorResponse, or kTimeout when no reply came
 // in time (a reply may simply never come: the peer died, the link dropped it).
-// A reply that arrives after its deadline is dropped. Higher-level operations
+// With attempts > 1 a request that timed out is resent with the same request
+// id, so the master's retry cache answers a mutation that already succeeded as
+// its first try did. A reply that arrives after the last deadline is dropped. Higher-level operations
 // (namespace calls, reads, writes) are built from Calls.
 //
 // Not thread-safe: runs on its runtime's loop; BucketClient posts into it.
@@ -34,7 +36,7 @@ class RpcActor : public actors::Actor {
 
   // Sends `request` to the ROUTER at `address`; `done` runs exactly once.
   void Call(actors::Context& ctx, const std::string& address, messages::Message request,
-            Payload payload, actors::Millis timeout, ReplyCallback done);
+            Payload payload, actors::Millis timeout, ReplyCallback done, int attempts = 1);
 
   // Messages that are not replies (published events, pushed data) go here.
   std::function<void(const actors::Inbound&, actors::Context&)> on_unsolicited;
@@ -45,6 +47,10 @@ class RpcActor : public actors::Actor {
   struct Pending {
     ReplyCallback done;
     std::string address;
+    messages::Message request;  // kept for resending
+    Payload payload;
+    actors::Millis timeout;
+    int attempts_left = 0;
   };
   std::uint64_t next_request_id_ = 1;
   std::map<std::uint64_t, Pending> pending_;

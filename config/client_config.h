@@ -17,6 +17,7 @@ struct ClientConfig {
   // [client]
   std::string client_id;                 // empty: a fresh random id per process
   std::int64_t request_timeout_ms = 10000;
+  std::int64_t request_attempts = 3;     // a timed-out request is resent (same id) this often
   std::uint64_t max_message_bytes = 80ull << 20;
 
   LogConfig log;  // default level "warn" is set by the loader for clients

@@ -124,6 +124,7 @@ Result<ClientConfig> ReadClient(TomlReader reader) {
   ReadEndpoint(reader, "master.events", &c.master_events);
   reader.String("client.id", &c.client_id);
   reader.Duration("client.request_timeout", &c.request_timeout_ms, 10, kDayMs);
+  reader.Int("client.attempts", &c.request_attempts, 1, 100);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
   return Finish(reader, std::move(c));

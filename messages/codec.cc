@@ -76,6 +76,10 @@ Result<Message> DecodeByKind(Kind kind, const void* data, std::size_t size,
 
 }  // namespace
 
+Status ValidateMessage(const Message& message) {
+  return std::visit([](const auto& value) { return ValidateIfDefined(value); }, message);
+}
+
 Payload EncodeHeader(const Header& header) { return Pack(header); }
 
 Payload EncodeBody(const Message& body) {

@@ -31,6 +31,9 @@ Payload EncodeBody(const Message& body);
 // Checks the protocol major version too: another major is kProtocolMismatch.
 Result<Header> DecodeHeader(const void* data, std::size_t size);
 
+// The checks a receiver runs on `message` after decoding it (its Validate()).
+Status ValidateMessage(const Message& message);
+
 // Decodes the body of the given kind and validates it.
 Result<Message> DecodeBody(Kind kind, const void* data, std::size_t size);
 

@@ -28,6 +28,7 @@ void MasterActor::Start(Context& ctx) {
              state_.tree().directory_count(), state_.chunks().size(),
              config_.safe_mode_min_chunkservers);
   StartLogSync(ctx);  // the new segment's directory entry
+  UpdateSafeMode(ctx);
   PublishState(ctx);
   ctx.SetTimer(kPublishState, Millis(config_.heartbeat_interval_ms));
   ctx.SetTimer(kCheckLiveness, Millis(std::max<std::int64_t>(10, config_.suspect_after_ms / 10)));
