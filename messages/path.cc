@@ -90,9 +90,12 @@ Result<std::string> ResolvePath(std::string_view cwd, std::string_view input) {
     }
     start = end + 1;
   }
+  if (names.empty()) return std::string(1, '/');
   std::string path;
-  for (const auto& name : names) path += "/" + name;
-  if (path.empty()) path = "/";
+  for (const auto& name : names) {
+    path += '/';
+    path += name;
+  }
   BUCKET_RETURN_IF_ERROR(ValidatePath(path));
   return path;
 }
