@@ -1,12 +1,19 @@
 #include "client/bucket_client.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <future>
 #include <random>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include "actors/runtime/zmq_runtime.h"
+#include "client/file_client.h"
 #include "client/rpc_actor.h"
+#include "config/endpoint.h"
 #include "messages/codec.h"
 #include "config/logging.h"
 
@@ -22,7 +29,12 @@ std::string NewClientId() {
 
 BucketClient::BucketClient(config::ClientConfig config, std::string client_id)
     : config_(std::move(config)), client_id_(std::move(client_id)),
-      actor_(std::make_unique<RpcActor>()) {}
+      actor_(std::make_unique<RpcActor>()),
+      record_id_base_(static_cast<std::uint64_t>(std::random_device{}()) << 32) {
+  FileClientOptions options;
+  options.this_host = config::ThisHostAddress();
+  files_ = std::make_unique<FileClient>(actor_.get(), config_, client_id_, options);
+}
 
 Result<std::unique_ptr<BucketClient>> BucketClient::Connect(const config::ClientConfig& config) {
   std::string id = config.client_id.empty() ? NewClientId() : config.client_id;
@@ -137,6 +149,163 @@ Result<messages::ClusterState> BucketClient::ClusterStatus() {
 Status BucketClient::Ping() {
   auto pong = CallMaster<messages::Pong>(messages::Ping{1});
   return pong.status();
+}
+
+}  // namespace bucket::client
+
+namespace bucket::client {
+
+template <typename T>
+T BucketClient::RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start) {
+  auto promise = std::make_shared<std::promise<T>>();
+  auto future = promise->get_future();
+  runtime_->Post([start = std::move(start), promise](actors::Context& ctx) {
+    start(ctx, [promise](T value) { promise->set_value(std::move(value)); });
+  });
+  return future.get();
+}
+
+Status BucketClient::Write(const std::string& path, std::uint64_t offset, std::string data) {
+  BUCKET_RETURN_IF_ERROR(ValidatePath(path));
+  Payload payload = Payload::FromString(std::move(data));
+  return RunOnLoop<Status>([&](actors::Context& ctx, std::function<void(Status)> done) {
+    files_->Write(ctx, path, offset, payload,
+                  [done](const Status& s, actors::Context&) { done(s); });
+  });
+}
+
+namespace {
+
+std::string Join(const std::vector<Payload>& pieces) {
+  std::size_t total = 0;
+  for (const auto& p : pieces) total += p.size();
+  std::string out;
+  out.reserve(total);
+  for (const auto& p : pieces) out.append(p.view());
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> BucketClient::Read(const std::string& path, std::uint64_t offset,
+                                       std::uint64_t length) {
+  BUCKET_RETURN_IF_ERROR(ValidatePath(path));
+  auto pieces = RunOnLoop<Result<std::vector<Payload>>>(
+      [&](actors::Context& ctx, std::function<void(Result<std::vector<Payload>>)> done) {
+        files_->Read(ctx, path, offset, length,
+                     [done](Result<std::vector<Payload>> r, actors::Context&) {
+                       done(std::move(r));
+                     });
+      });
+  if (!pieces.ok()) return pieces.status();
+  return Join(*pieces);
+}
+
+Result<std::uint64_t> BucketClient::Append(const std::string& path, std::string data) {
+  BUCKET_RETURN_IF_ERROR(ValidatePath(path));
+  if (data.empty()) return Status::InvalidArgument("an empty record");
+  Payload payload = Payload::FromString(std::move(data));
+  return RunOnLoop<Result<std::uint64_t>>(
+      [&](actors::Context& ctx, std::function<void(Result<std::uint64_t>)> done) {
+        files_->Append(ctx, path, payload,
+                       [done](Result<std::uint64_t> r, actors::Context&) { done(std::move(r)); });
+      });
+}
+
+Result<std::uint64_t> BucketClient::AppendRecord(const std::string& path,
+                                                 std::string_view payload) {
+  return Append(path, FrameRecord(record_id_base_ | next_record_++, payload));
+}
+
+Result<std::vector<Record>> BucketClient::ReadRecords(const std::string& path) {
+  auto stat = Stat(path);
+  if (!stat.ok()) return stat.status();
+  auto pieces = RunOnLoop<Result<std::vector<Payload>>>(
+      [&](actors::Context& ctx, std::function<void(Result<std::vector<Payload>>)> done) {
+        files_->Read(ctx, path, 0, UINT64_MAX / 2,
+                     [done](Result<std::vector<Payload>> r, actors::Context&) {
+                       done(std::move(r));
+                     });
+      });
+  if (!pieces.ok()) return pieces.status();
+  return ParseRecords(*pieces);
+}
+
+Status BucketClient::Put(int fd, const std::string& path, const TransferOptions& options) {
+  BUCKET_RETURN_IF_ERROR(Create(path, options.create));
+  struct stat st {};
+  const std::uint64_t total =
+      (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<std::uint64_t>(st.st_size) : 0;
+  constexpr std::size_t kBlock = 64 << 20;
+  std::uint64_t offset = 0;
+  std::future<Status> in_flight;
+  // The next block is read from the local file while the previous one is written.
+  for (;;) {
+    std::string block(kBlock, '\0');
+    std::size_t filled = 0;
+    while (filled < kBlock) {
+      const ssize_t n = ::read(fd, block.data() + filled, kBlock - filled);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Status::IoError(std::string("reading the local file: ") + std::strerror(errno));
+      if (n == 0) break;
+      filled += static_cast<std::size_t>(n);
+    }
+    block.resize(filled);
+    if (in_flight.valid()) {
+      BUCKET_RETURN_IF_ERROR(in_flight.get());
+      if (options.progress) options.progress(offset, total);
+    }
+    if (filled == 0) break;
+    in_flight = std::async(std::launch::async, [this, path, offset, block = std::move(block)]() mutable {
+      return Write(path, offset, std::move(block));
+    });
+    offset += filled;
+  }
+  if (options.progress) options.progress(offset, total);
+  return Status::Ok();
+}
+
+Status BucketClient::Get(const std::string& path, int fd, const TransferOptions& options) {
+  auto stat = Stat(path);
+  if (!stat.ok()) return stat.status();
+  if (stat->info.is_dir) return Status::IsADirectory(path);
+  const std::uint64_t total = stat->info.size;
+  constexpr std::uint64_t kWindow = 64 << 20;
+  auto read_window = [this, path](std::uint64_t offset) {
+    return RunOnLoop<Result<std::vector<Payload>>>(
+        [&](actors::Context& ctx, std::function<void(Result<std::vector<Payload>>)> done) {
+          files_->Read(ctx, path, offset, kWindow,
+                       [done](Result<std::vector<Payload>> r, actors::Context&) {
+                         done(std::move(r));
+                       });
+        });
+  };
+  std::uint64_t offset = 0;
+  auto next = std::async(std::launch::async, read_window, offset);
+  for (;;) {
+    auto pieces = next.get();
+    if (!pieces.ok()) return pieces.status();
+    std::uint64_t got = 0;
+    for (const auto& p : *pieces) got += p.size();
+    if (got == 0) break;
+    offset += got;
+    // The next window is read while this one is written out.
+    next = std::async(std::launch::async, read_window, offset);
+    for (const auto& piece : *pieces) {
+      std::size_t written = 0;
+      while (written < piece.size()) {
+        const ssize_t n = ::write(fd, piece.data() + written, piece.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          next.wait();
+          return Status::IoError(std::string("writing the local file: ") + std::strerror(errno));
+        }
+        written += static_cast<std::size_t>(n);
+      }
+    }
+    if (options.progress) options.progress(offset, total);
+  }
+  return Status::Ok();
 }
 
 }  // namespace bucket::client

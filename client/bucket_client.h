@@ -5,10 +5,14 @@
 // as a Status (never as exceptions). Safe to use from several threads at once.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
+#include "client/record_format.h"
 #include "config/client_config.h"
 #include "messages/message.h"
 #include "messages/status.h"
@@ -16,10 +20,14 @@
 namespace bucket::runtime {
 class ZmqRuntime;
 }
+namespace bucket::actors {
+class Context;
+}
 
 namespace bucket::client {
 
 class RpcActor;
+class FileClient;
 
 using FileInfo = messages::FileInfo;
 
@@ -33,6 +41,12 @@ struct CreateOptions {
   std::uint64_t chunk_size = 0;   // 0: the cluster's default
   bool overwrite = false;         // replace an existing file (it goes to the trash)
   bool parents = false;           // create missing parent directories
+};
+
+struct TransferOptions {
+  CreateOptions create;  // for put: how to create the remote file
+  // Called now and then with the bytes moved so far and the total (0: unknown).
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 struct RemoveOptions {
@@ -70,6 +84,21 @@ class BucketClient {
   Result<messages::SafeModeResponse> SafeMode(
       messages::SafeModeAction action = messages::SafeModeAction::kGet);
 
+  // Data. Write returns once every byte is on every replica (see the README
+  // for what that means on disk). Read returns fewer bytes only past the end.
+  Status Write(const std::string& path, std::uint64_t offset, std::string data);
+  Result<std::string> Read(const std::string& path, std::uint64_t offset, std::uint64_t length);
+  // Record append of raw bytes (at most a quarter chunk): atomic, at least
+  // once; returns the file offset where they stand on every replica.
+  Result<std::uint64_t> Append(const std::string& path, std::string data);
+  // Record append of a framed record (unique id, checksums): what ReadRecords
+  // reads back, each record once, skipping padding and fragments.
+  Result<std::uint64_t> AppendRecord(const std::string& path, std::string_view payload);
+  Result<std::vector<Record>> ReadRecords(const std::string& path);
+  // Streams a local file or pipe (fd) into a new remote file, and back.
+  Status Put(int fd, const std::string& path, const TransferOptions& options = {});
+  Status Get(const std::string& path, int fd, const TransferOptions& options = {});
+
   const std::string& client_id() const { return client_id_; }
   const config::ClientConfig& config() const { return config_; }
 
@@ -79,10 +108,16 @@ class BucketClient {
   template <typename R>
   Result<R> CallMaster(messages::Message request);
   Status Mutate(messages::Message request);
+  // Runs `start` on the loop; it calls the given completion once; waits for it.
+  template <typename T>
+  T RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start);
 
   config::ClientConfig config_;
   std::string client_id_;
   std::unique_ptr<RpcActor> actor_;
+  std::unique_ptr<FileClient> files_;  // used on the loop only
+  std::uint64_t record_id_base_;
+  std::atomic<std::uint64_t> next_record_ = 1;
   std::unique_ptr<runtime::ZmqRuntime> runtime_;
   std::thread loop_;
 };

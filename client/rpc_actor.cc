@@ -34,7 +34,20 @@ void RpcActor::Handle(const actors::Inbound& in, actors::Context& ctx) {
   done(Reply{in.message, in.payload, in.peer}, ctx);
 }
 
+void RpcActor::After(actors::Context& ctx, actors::Millis delay,
+                     std::function<void(actors::Context&)> fn) {
+  const actors::TimerId id = kAfterTimers | next_after_++;
+  afters_.emplace(id, std::move(fn));
+  ctx.SetTimer(id, delay);
+}
+
 void RpcActor::OnTimer(actors::TimerId id, actors::Context& ctx) {
+  if (auto after = afters_.find(id); after != afters_.end()) {
+    auto fn = std::move(after->second);
+    afters_.erase(after);
+    fn(ctx);
+    return;
+  }
   auto it = pending_.find(id);
   if (it == pending_.end()) return;
   if (it->second.attempts_left > 0) {

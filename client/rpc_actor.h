@@ -38,6 +38,10 @@ class RpcActor : public actors::Actor {
   void Call(actors::Context& ctx, const std::string& address, messages::Message request,
             Payload payload, actors::Millis timeout, ReplyCallback done, int attempts = 1);
 
+  // Runs `fn` on the loop after `delay` (backoff between retries).
+  void After(actors::Context& ctx, actors::Millis delay,
+             std::function<void(actors::Context&)> fn);
+
   // Messages that are not replies (published events, pushed data) go here.
   std::function<void(const actors::Inbound&, actors::Context&)> on_unsolicited;
 
@@ -52,8 +56,11 @@ class RpcActor : public actors::Actor {
     actors::Millis timeout;
     int attempts_left = 0;
   };
+  static constexpr actors::TimerId kAfterTimers = actors::TimerId{1} << 62;
   std::uint64_t next_request_id_ = 1;
+  std::uint64_t next_after_ = 1;
   std::map<std::uint64_t, Pending> pending_;
+  std::map<actors::TimerId, std::function<void(actors::Context&)>> afters_;
 };
 
 }  // namespace bucket::client

@@ -29,6 +29,15 @@ struct ChunkserverConfig {
   std::int64_t heartbeat_interval_ms = 1000;
   std::int64_t register_retry_ms = 1000;  // resend registration when unanswered this long
 
+  // [data]: the replication pipeline.
+  std::uint64_t buffer_memory_bytes = 256ull << 20;  // pushed data held at once, at most
+  std::int64_t buffer_timeout_ms = 30000;            // idle pushed data is dropped after this
+  std::int64_t mutation_timeout_ms = 10000;  // wait this long for pushed data or secondaries
+  // What an acknowledged write means on disk: "applied" (written to the chunk file
+  // on every replica, in the page cache: survives a process crash) or "fsync"
+  // (also fdatasync'ed on every replica: survives a power cut).
+  std::string durability = "applied";
+
   // [limits]
   std::uint64_t max_message_bytes = 80ull << 20;
 

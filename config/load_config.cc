@@ -110,8 +110,15 @@ Result<ChunkserverConfig> ReadChunkserver(TomlReader reader) {
   ReadEndpoint(reader, "master.heartbeat", &c.master_heartbeat);
   ReadHeartbeats(reader, &c.heartbeat_interval_ms);
   reader.Duration("heartbeat.register_retry", &c.register_retry_ms, 10, 600000);
+  reader.Size("data.buffer_memory", &c.buffer_memory_bytes, 1 << 20, 1ull << 40);
+  reader.Duration("data.buffer_timeout", &c.buffer_timeout_ms, 100, kDayMs);
+  reader.Duration("data.mutation_timeout", &c.mutation_timeout_ms, 10, kDayMs);
+  reader.String("data.durability", &c.durability);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
+  if (c.durability != "applied" && c.durability != "fsync") {
+    reader.Fail("data.durability", "'" + c.durability + "' is not \"applied\" or \"fsync\"");
+  }
   if (c.data_dirs.empty()) reader.Fail("node.data_dirs", "needs at least one folder");
   if (c.rack.empty()) reader.Fail("node.rack", "must not be empty");
   return Finish(reader, std::move(c));

@@ -36,6 +36,10 @@ enum class Kind : std::uint16_t {
   kRevokeLeaseResponse = 31,
   kCommittedLengthReport = 32,
   kCommittedLengthAck = 33,
+  kCorruptionReport = 34,
+  kCorruptionAck = 35,
+  kCloneRequest = 36,
+  kCloneResponse = 37,
 
   // client <-> master
   kClusterStatusRequest = 60,
@@ -56,6 +60,19 @@ enum class Kind : std::uint16_t {
   kLeaseResponse = 75,
   kSafeModeRequest = 76,
   kSafeModeResponse = 77,
+
+  // data path
+  kPushReserveRequest = 120,
+  kPushReserveResponse = 121,
+  kDataPiece = 122,
+  kWriteRequest = 123,
+  kWriteResponse = 124,
+  kAppendRequest = 125,
+  kAppendResponse = 126,
+  kApplyRequest = 127,
+  kApplyResponse = 128,
+  kReadRequest = 129,
+  kReadResponse = 130,
 
   // published events
   kClusterState = 170,

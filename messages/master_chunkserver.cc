@@ -53,4 +53,11 @@ Status SetVersionRequest::Validate() const {
   return Status::Ok();
 }
 
+Status CloneRequest::Validate() const {
+  if (handle == 0 || version == 0) return Status::InvalidArgument("clone of handle/version 0");
+  if (chunk_size > (1ull << 30)) return Status::InvalidArgument("chunk size above 1GiB");
+  BUCKET_RETURN_IF_ERROR(ValidateNodeId(source.node_id, "source node_id"));
+  return ValidateEndpoint(source.rpc_endpoint, "source rpc_endpoint");
+}
+
 }  // namespace bucket::messages

@@ -12,6 +12,8 @@
 //   CS:LeaseExtendRequest ( M:LeaseExtendResponse )   the primary, while mutations flow
 //   M:RevokeLeaseRequest ( CS:RevokeLeaseResponse )   by routing id
 //   CS:CommittedLengthReport ( M:CommittedLengthAck ) the primary, after each mutation
+//   CS:CorruptionReport ( M:CorruptionAck )           a replica failed its checksum
+//   M:CloneRequest ( CS:CloneResponse )               by routing id: copy a chunk from a peer
 //
 // Replies to what the master sends by routing id come back over the
 // chunkserver's DEALER and reach the master's ROUTER like any request.
@@ -204,6 +206,45 @@ struct CommittedLengthAck {
   static constexpr Kind kKind = Kind::kCommittedLengthAck;
   Code code = Code::kOk;
   MSGPACK_DEFINE(code);
+};
+
+// A replica failed its checksum (on a read or a scrub): the master stops
+// handing it out and replaces it.
+struct CorruptionReport {
+  static constexpr Kind kKind = Kind::kCorruptionReport;
+  std::string node_id;
+  std::uint64_t handle = 0;
+  std::string detail;
+  MSGPACK_DEFINE(node_id, handle, detail);
+  Status Validate() const { return ValidateNodeId(node_id, "node_id"); }
+};
+
+struct CorruptionAck {
+  static constexpr Kind kKind = Kind::kCorruptionAck;
+  Code code = Code::kOk;
+  MSGPACK_DEFINE(code);
+};
+
+// Copy chunk `handle` at `version` whole from `source`, verifying every block.
+struct CloneRequest {
+  static constexpr Kind kKind = Kind::kCloneRequest;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  std::uint64_t chunk_size = 0;
+  PeerReplica source;
+  std::uint64_t rate_bytes_per_s = 0;  // 0: as fast as it goes
+  MSGPACK_DEFINE(handle, version, chunk_size, source, rate_bytes_per_s);
+  Status Validate() const;
+};
+
+struct CloneResponse {
+  static constexpr Kind kKind = Kind::kCloneResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  std::uint64_t length = 0;
+  MSGPACK_DEFINE(code, detail, handle, version, length);
 };
 
 }  // namespace bucket::messages

@@ -8,6 +8,7 @@
 
 #include "messages/client_master.h"
 #include "messages/common.h"
+#include "messages/data_path.h"
 #include "messages/events.h"
 #include "messages/master_chunkserver.h"
 
@@ -19,12 +20,15 @@ using Message = std::variant<
     RegisterRequest, RegisterResponse, Heartbeat, ReregisterCommand, ChunkReportRequest,
     ChunkReportResponse, SetVersionRequest, SetVersionResponse, LeaseExtendRequest,
     LeaseExtendResponse, RevokeLeaseRequest, RevokeLeaseResponse, CommittedLengthReport,
-    CommittedLengthAck,
+    CommittedLengthAck, CorruptionReport, CorruptionAck, CloneRequest, CloneResponse,
     // client <-> master
     ClusterStatusRequest, ClusterStatusResponse, MkdirRequest, CreateRequest, DeleteRequest,
     UndeleteRequest, RenameRequest, NamespaceResponse, ListRequest, ListResponse, StatRequest,
     StatResponse, LocateRequest, LocateResponse, LeaseRequest, LeaseResponse, SafeModeRequest,
     SafeModeResponse,
+    // data path
+    PushReserveRequest, PushReserveResponse, DataPiece, WriteRequest, WriteResponse,
+    AppendRequest, AppendResponse, ApplyRequest, ApplyResponse, ReadRequest, ReadResponse,
     // published
     ClusterState, ClusterEvent>;
 

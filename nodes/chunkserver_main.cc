@@ -1,7 +1,7 @@
 // bucket-chunkserver: one chunkserver node. Composition only.
 #include <random>
 
-#include "actors/chunkserver/chunkserver_actor.h"
+#include "actors/chunkserver/open_chunkserver.h"
 #include "actors/runtime/zmq_runtime.h"
 #include "actors/storage/posix_file_system.h"
 #include "config/command_line.h"
@@ -41,24 +41,31 @@ int main(int argc, char** argv) {
   address.rpc_endpoint = *rpc;
   address.data_endpoint = *data;
 
-  auto fs = storage::NewPosixFileSystem();
-  for (const auto& dir : cfg.data_dirs) {
-    if (Status made = fs->MakeDirs(dir); !made.ok()) {
-      config::ExitWithError(program, "node.data_dirs: " + made.message());
-    }
-  }
-
   runtime::RuntimeOptions options;
   options.plan.node_id = cfg.node_id;
   options.plan.router_bind = cfg.rpc_bind;
   options.plan.pull_bind = cfg.data_bind;
   options.plan.pub_connect = {cfg.master_heartbeat};
   options.max_message_bytes = static_cast<std::int64_t>(cfg.max_message_bytes);
+  options.sync_threads = 2;
   auto runtime = runtime::ZmqRuntime::Create(options, *log);
   if (!runtime.ok()) config::ExitWithError(program, runtime.status().message());
 
-  chunkserver::ChunkserverActor actor(cfg, address, fs.get(), std::random_device{}(), *log);
-  Status result = (*runtime)->Run(actor);
+  // Bound before the data folders are touched, so a second chunkserver on the
+  // same ports (or folders) fails without writing anything.
+  auto fs = storage::NewPosixFileSystem();
+  std::vector<std::unique_ptr<storage::DirectoryLock>> locks;
+  for (const auto& dir : cfg.data_dirs) {
+    if (Status made = fs->MakeDirs(dir); !made.ok()) {
+      config::ExitWithError(program, "node.data_dirs: " + made.message());
+    }
+    auto lock = storage::LockDirectory(dir);
+    if (!lock.ok()) config::ExitWithError(program, lock.status().message());
+    locks.push_back(std::move(*lock));
+  }
+  auto actor = chunkserver::OpenChunkserver(cfg, address, fs.get(), std::random_device{}(), *log);
+  if (!actor.ok()) config::ExitWithError(program, actor.status().message());
+  Status result = (*runtime)->Run(**actor);
   if (!result.ok()) config::ExitWithError(program, result.message());
   (*log)->info("{} stopped", cfg.node_id);
   return 0;

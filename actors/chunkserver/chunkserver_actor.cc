@@ -1,66 +1,160 @@
 #include "actors/chunkserver/chunkserver_actor.h"
 
+#include "actors/chunkserver/timers.h"
 #include "messages/events.h"
 
 namespace bucket::chunkserver {
-namespace {
 
+using actors::Context;
+using actors::Inbound;
 using actors::Millis;
-
-enum Timer : actors::TimerId {
-  kRegisterRetry = 1,
-  kHeartbeat = 2,
-};
-
-}  // namespace
+namespace msg = messages;
 
 ChunkserverActor::ChunkserverActor(const config::ChunkserverConfig& config,
-                                   messages::NodeAddress address, storage::FileSystem* fs,
+                                   msg::NodeAddress address, std::unique_ptr<ChunkStore> store,
                                    std::uint64_t seed, std::shared_ptr<spdlog::logger> log)
     : config_(config),
       address_(std::move(address)),
-      fs_(fs),
+      store_(std::move(store)),
       log_(std::move(log)),
+      buffers_(config.buffer_memory_bytes, Millis(config.buffer_timeout_ms)),
       incarnation_(std::mt19937_64(seed)()),
       heartbeat_interval_ms_(config.heartbeat_interval_ms) {}
 
-void ChunkserverActor::Start(actors::Context& ctx) {
-  log_->info("{} started; rpc {} data {} rack {}", address_.node_id, address_.rpc_endpoint,
-             address_.data_endpoint, address_.rack);
-  SendRegistration(ctx);
+Millis ChunkserverActor::LeaseSafetyMargin(std::uint64_t lease_ms) const {
+  // The master counts the lease a grace period longer (max(100ms, lease/10)),
+  // which absorbs the delay of the grant message; we give up that much early.
+  return Millis(std::max<std::int64_t>(100, static_cast<std::int64_t>(lease_ms) / 10));
 }
 
-void ChunkserverActor::Handle(const actors::Inbound& in, actors::Context& ctx) {
-  if (const auto* response = std::get_if<messages::RegisterResponse>(&in.message)) {
-    if (in.header.request_id == register_request_id_) OnRegistered(*response, ctx);
-    return;
-  }
-  if (const auto* error = std::get_if<messages::ErrorResponse>(&in.message)) {
-    log_->warn("{} error from {}: {}", address_.node_id, in.peer, error->ToStatus().ToString());
-    return;
-  }
-  if (std::holds_alternative<messages::ReregisterCommand>(in.message)) {
-    log_->info("{} the master asked us to register again: {}", address_.node_id,
-               std::get<messages::ReregisterCommand>(in.message).reason);
-    if (registered_) {
-      registered_ = false;
-      ctx.CancelTimer(kHeartbeat);
-      SendRegistration(ctx);
+void ChunkserverActor::Start(Context& ctx) {
+  log_->info("{} started; rpc {} data {} rack {}; {} chunks", address_.node_id,
+             address_.rpc_endpoint, address_.data_endpoint, address_.rack, store_->size());
+  SendRegistration(ctx);
+  ctx.SetTimer(kExpireBuffers, Millis(std::max<std::int64_t>(100, config_.buffer_timeout_ms / 4)));
+}
+
+void ChunkserverActor::Handle(const Inbound& in, Context& ctx) {
+  const std::uint64_t id = in.header.request_id;
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, msg::RegisterResponse>) {
+          if (id == register_request_id_) OnRegistered(m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::ChunkReportResponse>) {
+          DeleteChunks(m.delete_chunks);
+        } else if constexpr (std::is_same_v<T, msg::ReregisterCommand>) {
+          log_->info("{} the master asked us to register again: {}", address_.node_id, m.reason);
+          if (registered_) {
+            registered_ = false;
+            ctx.CancelTimer(kHeartbeat);
+            ctx.CancelTimer(kReport);
+            SendRegistration(ctx);
+          }
+        } else if constexpr (std::is_same_v<T, msg::SetVersionRequest>) {
+          OnSetVersion(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::RevokeLeaseRequest>) {
+          OnRevokeLease(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::LeaseExtendResponse>) {
+          OnLeaseExtended(m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::CommittedLengthAck>) {
+          auto it = length_reports_.find(id);
+          if (it != length_reports_.end()) {
+            const std::uint64_t handle = it->second;
+            length_reports_.erase(it);
+            ctx.CancelTimer(kRequestTimer | id);
+            if (length_dirty_.count(handle) != 0) ReportLength(handle, ctx);
+          }
+        } else if constexpr (std::is_same_v<T, msg::PushReserveRequest>) {
+          OnPushReserve(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::PushReserveResponse>) {
+          OnPushReserveAnswer(id, Status(m.code, m.detail), ctx);
+        } else if constexpr (std::is_same_v<T, msg::DataPiece>) {
+          OnDataPiece(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::WriteRequest>) {
+          OnWrite(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::AppendRequest>) {
+          OnAppend(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::ApplyRequest>) {
+          OnApply(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::ApplyResponse>) {
+          OnApplyAnswer(id, Status(m.code, m.detail), ctx);
+        } else if constexpr (std::is_same_v<T, msg::ReadRequest>) {
+          OnRead(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::ReadResponse>) {
+          auto it = clone_reads_.find(id);
+          if (it != clone_reads_.end()) OnCloneRead(it->second, in, ctx);
+        } else if constexpr (std::is_same_v<T, msg::CloneRequest>) {
+          OnClone(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::CorruptionAck>) {
+          // nothing to do
+        } else if constexpr (std::is_same_v<T, msg::Ping>) {
+          ctx.Reply(in, msg::Pong{m.token, address_.node_id}, in.payload);
+        } else if constexpr (std::is_same_v<T, msg::ErrorResponse>) {
+          const Status error = m.ToStatus();
+          if (reserve_upstream_.count(id) != 0) {
+            OnPushReserveAnswer(id, error, ctx);
+          } else if (apply_requests_.count(id) != 0) {
+            OnApplyAnswer(id, error, ctx);
+          } else if (auto it = clone_reads_.find(id); it != clone_reads_.end()) {
+            FinishClone(it->second, error.WithContext("reading from the source"), ctx);
+          } else {
+            log_->warn("{} error from {}: {}", address_.node_id, in.peer, error.ToString());
+          }
+        } else if (in.socket == actors::Socket::kRouter) {
+          ctx.Reply(in, msg::ErrorResponse{Code::kUnsupported,
+                                           "a chunkserver does not serve " +
+                                               msg::KindName(T::kKind)});
+        }
+      },
+      in.message);
+  CheckLostChunks(ctx);
+}
+
+void ChunkserverActor::OnTimer(actors::TimerId id, Context& ctx) {
+  const actors::TimerId range = id & kRangeMask;
+  const std::uint64_t key = id & ~kRangeMask;
+  if (range == kRequestTimer) {
+    if (reserve_upstream_.count(key) != 0) {
+      OnPushReserveAnswer(key, Status::Timeout("the next hop did not answer"), ctx);
+    } else if (apply_requests_.count(key) != 0) {
+      OnApplyAnswer(key, Status::Timeout("no answer"), ctx);
+    } else if (auto it = clone_reads_.find(key); it != clone_reads_.end()) {
+      FinishClone(it->second, Status::Timeout("the clone source did not answer"), ctx);
+    } else if (auto report = length_reports_.find(key); report != length_reports_.end()) {
+      const std::uint64_t handle = report->second;  // unanswered: say it again
+      length_reports_.erase(report);
+      length_dirty_.insert(handle);
+      ReportLength(handle, ctx);
     }
     return;
   }
-  if (const auto* ping = std::get_if<messages::Ping>(&in.message)) {
-    ctx.Reply(in, messages::Pong{ping->token, address_.node_id}, in.payload);
+  if (range == kMutationTimer) {
+    OnMutationDeadline(key, ctx);
     return;
   }
-  if (in.socket == actors::Socket::kRouter) {
-    ctx.Reply(in, messages::ErrorResponse{Code::kUnsupported,
-                                          "a chunkserver does not serve " +
-                                              messages::KindName(in.header.kind)});
+  if (range == kApplyTimer) {
+    // The head of this chunk's apply queue waited too long for its data, or for
+    // an earlier order that never came.
+    auto it = applies_.find(key);
+    if (it == applies_.end() || it->second.waiting.empty() || it->second.syncing) return;
+    ApplyQueue& queue = it->second;
+    const std::uint64_t head = queue.waiting.begin()->first;
+    if (head != queue.last_serial + 1) {
+      log_->warn("{} orders {}..{} for chunk {} never came; going on without them",
+                 address_.node_id, queue.last_serial + 1, head - 1, key);
+      queue.last_serial = head - 1;
+    } else {
+      AnswerApply(key, Status::DataMissing("the pushed data never reached " + address_.node_id),
+                  ctx);
+    }
+    RunApplies(key, ctx);
+    return;
   }
-}
-
-void ChunkserverActor::OnTimer(actors::TimerId id, actors::Context& ctx) {
+  if (range == kCloneTimer) {
+    CloneNext(key, ctx);
+    return;
+  }
   switch (id) {
     case kRegisterRetry:
       if (!registered_) {
@@ -73,61 +167,203 @@ void ChunkserverActor::OnTimer(actors::TimerId id, actors::Context& ctx) {
       SendHeartbeat(ctx);
       ctx.SetTimer(kHeartbeat, Millis(heartbeat_interval_ms_));
       break;
+    case kReport:
+      SendReport(ctx);
+      ctx.SetTimer(kReport, Millis(report_interval_ms_));
+      break;
+    case kExpireBuffers:
+      for (const auto& data_id : buffers_.Expire(ctx.now())) {
+        log_->debug("{} dropped idle pushed data {}", address_.node_id, data_id);
+      }
+      ctx.SetTimer(kExpireBuffers,
+                   Millis(std::max<std::int64_t>(100, config_.buffer_timeout_ms / 4)));
+      break;
     default:
       log_->error("{} fired unknown timer {}", address_.node_id, id);
   }
+  CheckLostChunks(ctx);
 }
 
-void ChunkserverActor::SendRegistration(actors::Context& ctx) {
-  messages::RegisterRequest request;
+// --- membership ------------------------------------------------------------------
+
+void ChunkserverActor::SendRegistration(Context& ctx) {
+  msg::RegisterRequest request;
   request.address = address_;
   request.load = CurrentLoad();
   request.incarnation = incarnation_;
-  register_request_id_ = next_request_id_++;
+  request.replicas = store_->Report();
+  register_request_id_ = NextId();
   ctx.Request(config_.master_rpc, register_request_id_, std::move(request));
   ctx.SetTimer(kRegisterRetry, Millis(config_.register_retry_ms));
 }
 
-void ChunkserverActor::OnRegistered(const messages::RegisterResponse& response,
-                                    actors::Context& ctx) {
+void ChunkserverActor::OnRegistered(const msg::RegisterResponse& response, Context& ctx) {
   if (response.code != Code::kOk) {
     log_->error("{} registration refused: {}", address_.node_id,
                 Status(response.code, response.detail).ToString());
     return;  // the retry timer tries again
   }
   ctx.CancelTimer(kRegisterRetry);
+  DeleteChunks(response.delete_chunks);
   if (registered_) return;  // a duplicate answer
   registered_ = true;
   if (response.heartbeat_interval_ms > 0) heartbeat_interval_ms_ = response.heartbeat_interval_ms;
-  log_->info("{} registered with the master; heartbeat every {} ms", address_.node_id,
-             heartbeat_interval_ms_);
+  report_interval_ms_ = std::max<std::int64_t>(100, response.report_interval_ms);
+  log_->info("{} registered with the master; heartbeat every {} ms, chunk report every {} ms",
+             address_.node_id, heartbeat_interval_ms_, report_interval_ms_);
   SendHeartbeat(ctx);
   ctx.SetTimer(kHeartbeat, Millis(heartbeat_interval_ms_));
+  ctx.SetTimer(kReport, Millis(report_interval_ms_));
 }
 
-void ChunkserverActor::SendHeartbeat(actors::Context& ctx) {
-  messages::Heartbeat heartbeat;
+void ChunkserverActor::SendHeartbeat(Context& ctx) {
+  msg::Heartbeat heartbeat;
   heartbeat.address = address_;
   heartbeat.load = CurrentLoad();
   heartbeat.incarnation = incarnation_;
   heartbeat.sequence = ++heartbeat_sequence_;
-  ctx.Publish(messages::kTopicHeartbeat + address_.node_id, heartbeat.sequence,
-              std::move(heartbeat));
+  ctx.Publish(msg::kTopicHeartbeat + address_.node_id, heartbeat.sequence, std::move(heartbeat));
 }
 
-messages::NodeLoad ChunkserverActor::CurrentLoad() const {
-  messages::NodeLoad load;
-  for (const auto& dir : config_.data_dirs) {
-    auto usage = fs_->Usage(dir);
-    if (!usage.ok()) {
-      ++load.failed_disks;
-      continue;
+void ChunkserverActor::SendReport(Context& ctx) {
+  if (!registered_) return;
+  msg::ChunkReportRequest report;
+  report.node_id = address_.node_id;
+  report.incarnation = incarnation_;
+  report.replicas = store_->Report();
+  report.complete = true;
+  ctx.Request(config_.master_rpc, NextId(), std::move(report));
+}
+
+void ChunkserverActor::DeleteChunks(const std::vector<std::uint64_t>& handles) {
+  for (std::uint64_t handle : handles) {
+    if (leases_.count(handle) != 0 || clones_.count(handle) != 0) continue;  // in use
+    Status deleted = store_->Delete(handle);
+    if (deleted.ok()) {
+      log_->info("{} deleted chunk {} (the master no longer needs it here)", address_.node_id,
+                 handle);
+    } else if (deleted.code() != Code::kNotFound) {
+      log_->warn("{} cannot delete chunk {}: {}", address_.node_id, handle, deleted.ToString());
     }
-    load.capacity_bytes += usage->capacity_bytes;
-    load.free_bytes += usage->free_bytes;
   }
-  load.used_bytes = load.capacity_bytes - load.free_bytes;
+}
+
+void ChunkserverActor::CheckLostChunks(Context& ctx) {
+  auto lost = store_->TakeLostChunks();
+  if (lost.empty()) return;
+  log_->error("{} a data folder failed: {} chunks lost here; reporting to the master",
+              address_.node_id, lost.size());
+  for (std::uint64_t handle : lost) leases_.erase(handle);
+  SendReport(ctx);  // a complete report: the master drops the lost replicas at once
+}
+
+msg::NodeLoad ChunkserverActor::CurrentLoad() const {
+  const DiskSpace space = store_->Space();
+  msg::NodeLoad load;
+  load.capacity_bytes = space.capacity_bytes;
+  load.free_bytes = space.free_bytes;
+  load.used_bytes = space.used_bytes;
+  load.chunk_count = store_->size();
+  load.read_ops = read_ops_;
+  load.write_ops = write_ops_;
+  load.read_bytes = read_bytes_;
+  load.write_bytes = write_bytes_;
+  load.failed_disks = space.failed_disks;
   return load;
+}
+
+// --- versions and leases ----------------------------------------------------------
+
+void ChunkserverActor::OnSetVersion(const Inbound& in, const msg::SetVersionRequest& r,
+                                    Context& ctx) {
+  auto reply = [&](const Status& status) {
+    ctx.Reply(in, msg::SetVersionResponse{status.code(), status.message(), r.handle, r.version});
+  };
+  const StoredChunk* chunk = store_->Find(r.handle);
+  Status status;
+  if (chunk == nullptr) {
+    status = r.create ? store_->Create(r.handle, r.version, r.chunk_size)
+                      : Status::NotFound("no replica of chunk " + std::to_string(r.handle));
+  } else if (chunk->version > r.version) {
+    status = Status::StaleVersion("replica already at version " + std::to_string(chunk->version));
+  } else if (chunk->version < r.version) {
+    status = store_->SetVersion(r.handle, r.version);
+  }
+  if (!status.ok()) {
+    reply(status);
+    return;
+  }
+  if (r.primary) {
+    PrimaryLease& lease = leases_[r.handle];
+    if (lease.version != r.version) {
+      lease.next_serial = 1;
+      lease.in_flight = 0;
+    }
+    lease.version = r.version;
+    lease.lease_ms = r.lease_ms;
+    lease.until = ctx.now() + Millis(r.lease_ms) - LeaseSafetyMargin(r.lease_ms);
+    lease.secondaries = r.secondaries;
+    lease.extending = false;
+  } else {
+    leases_.erase(r.handle);
+  }
+  reply(Status::Ok());
+}
+
+bool ChunkserverActor::IsPrimary(std::uint64_t handle, Millis now) const {
+  auto it = leases_.find(handle);
+  return it != leases_.end() && now < it->second.until;
+}
+
+void ChunkserverActor::OnRevokeLease(const Inbound& in, const msg::RevokeLeaseRequest& r,
+                                     Context& ctx) {
+  auto it = leases_.find(r.handle);
+  if (it == leases_.end()) {
+    ctx.Reply(in, msg::RevokeLeaseResponse{Code::kOk, r.handle});
+    return;
+  }
+  // No new mutations from now on; answer once those already ordered are done.
+  it->second.until = Millis(0);
+  if (it->second.in_flight == 0) {
+    leases_.erase(it);
+    ctx.Reply(in, msg::RevokeLeaseResponse{Code::kOk, r.handle});
+    return;
+  }
+  it->second.revoke_waiters.push_back(in);
+}
+
+void ChunkserverActor::MaybeExtendLease(std::uint64_t handle, Context& ctx) {
+  auto it = leases_.find(handle);
+  if (it == leases_.end() || it->second.extending) return;
+  PrimaryLease& lease = it->second;
+  // Ask when less than half the lease is left, while mutations flow.
+  if ((lease.until - ctx.now()) * 2 > Millis(lease.lease_ms)) return;
+  lease.extending = true;
+  lease.extend_asked_at = ctx.now();
+  ctx.Request(config_.master_rpc, NextId(),
+              msg::LeaseExtendRequest{address_.node_id, handle, lease.version});
+}
+
+void ChunkserverActor::OnLeaseExtended(const msg::LeaseExtendResponse& r, Context& ctx) {
+  auto it = leases_.find(r.handle);
+  if (it == leases_.end()) return;
+  PrimaryLease& lease = it->second;
+  lease.extending = false;
+  if (r.code != Code::kOk) {
+    log_->info("{} the master refused to extend the lease on chunk {}: {}", address_.node_id,
+               r.handle, r.detail);
+    return;
+  }
+  // Counted from when we asked, never from when the answer came.
+  if (lease.until > Millis(0)) lease.until = lease.extend_asked_at + Millis(r.lease_ms);
+  (void)ctx;
+}
+
+void ChunkserverActor::ReportCorruption(std::uint64_t handle, const std::string& detail,
+                                        Context& ctx) {
+  log_->error("{} chunk {} is corrupt: {}", address_.node_id, handle, detail);
+  ctx.Request(config_.master_rpc, NextId(),
+              msg::CorruptionReport{address_.node_id, handle, detail});
 }
 
 }  // namespace bucket::chunkserver

@@ -3,7 +3,7 @@
 // itself restarts.
 #include <catch2/catch.hpp>
 
-#include "actors/chunkserver/chunkserver_actor.h"
+#include "actors/chunkserver/open_chunkserver.h"
 #include "actors/master/open_master.h"
 #include "actors/sim/sim_network.h"
 #include "actors/storage/mem_file_system.h"
@@ -55,8 +55,9 @@ struct Cluster {
     c.register_retry_ms = 200;
     messages::NodeAddress address{Id(i), "rack-" + std::to_string(i % 2),
                                   "inproc://" + Id(i) + "/rpc", "inproc://" + Id(i) + "/data"};
-    return std::make_unique<chunkserver::ChunkserverActor>(c, address, &fs, i + restarts++,
-                                                           testing::NullLog());
+    auto actor = chunkserver::OpenChunkserver(c, address, &fs, i + restarts++, testing::NullLog());
+    REQUIRE(actor.ok());
+    return std::move(*actor);
   }
   void AddChunkserver(int i) {
     REQUIRE(fs.MakeDirs("/cs" + std::to_string(i)).ok());

@@ -59,6 +59,21 @@ std::vector<Message> OneOfEach() {
       LeaseResponse{Code::kOk, "", ChunkLocation{}, 1 << 20, 60000},
       SafeModeRequest{SafeModeAction::kLeave},
       SafeModeResponse{true, "waiting for chunkservers"},
+      CorruptionReport{"chunkserver-1", 5, "block 3"},
+      CorruptionAck{Code::kOk},
+      CloneRequest{5, 6, 1 << 20, {"cs2", "tcp://a:1", "tcp://a:2"}, 1000},
+      CloneResponse{Code::kOk, "", 5, 6, 100},
+      PushReserveRequest{"c-1", 4096, {{"cs2", "tcp://a:1", "tcp://a:2"}}},
+      PushReserveResponse{Code::kBusy, "no room"},
+      DataPiece{"c-1", 0, 4096, 1234, {{"cs2", "tcp://a:1", "tcp://a:2"}}},
+      WriteRequest{5, 6, 0, "c-1", 4096},
+      WriteResponse{Code::kUnavailable, "x", {"cs3"}, 4096},
+      AppendRequest{5, 6, "c-2", 100},
+      AppendResponse{Code::kOk, "", 4096, {}},
+      ApplyRequest{5, 6, 1, ApplyKind::kWrite, 0, "c-1", 4096, "cs1"},
+      ApplyResponse{Code::kOk, "", 1},
+      ReadRequest{5, 6, 0, 4096},
+      ReadResponse{Code::kOk, "", 4096, 8192, 6},
   };
 }
 

@@ -1,0 +1,470 @@
+#include "actors/chunkserver/chunk_store.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "actors/core/crc32c.h"
+
+namespace bucket::chunkserver {
+namespace {
+
+constexpr std::size_t kOpenFilesMax = 128;
+
+std::string HandleName(std::uint64_t handle) {
+  char name[24];
+  std::snprintf(name, sizeof(name), "%016llx", static_cast<unsigned long long>(handle));
+  return name;
+}
+
+// Visits bytes [from, to) of the concatenation of `pieces`, segment by segment.
+template <typename Fn>
+void ForEachSegment(const std::vector<Payload>& pieces, std::uint64_t from, std::uint64_t to,
+                    Fn&& fn) {
+  std::uint64_t base = 0;
+  for (const Payload& piece : pieces) {
+    const std::uint64_t start = std::max(from, base);
+    const std::uint64_t end = std::min(to, base + piece.size());
+    if (start < end) fn(piece.data() + (start - base), end - start, start);
+    base += piece.size();
+    if (base >= to) break;
+  }
+}
+
+std::uint64_t TotalSize(const std::vector<Payload>& pieces) {
+  std::uint64_t total = 0;
+  for (const auto& p : pieces) total += p.size();
+  return total;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(storage::FileSystem* fs,
+                                                     const std::vector<std::string>& dirs,
+                                                     OpenReport* report) {
+  if (dirs.empty()) return Status::InvalidArgument("a chunkserver needs at least one data folder");
+  std::unique_ptr<ChunkStore> store(new ChunkStore(fs, dirs));
+  for (std::uint32_t disk = 0; disk < dirs.size(); ++disk) {
+    Status scanned = store->Scan(disk, report);
+    if (scanned.code() == Code::kUnsupported) return scanned;  // a newer format: refuse
+    if (!scanned.ok()) {
+      store->failed_[disk] = true;
+      report->failed_disks.push_back(dirs[disk] + ": " + scanned.ToString());
+    }
+  }
+  if (std::all_of(store->failed_.begin(), store->failed_.end(), [](bool f) { return f; })) {
+    return Status::DiskFailed("every data folder failed: " + report->failed_disks.front());
+  }
+  report->chunks = store->chunks_.size();
+  return store;
+}
+
+Status ChunkStore::Scan(std::uint32_t disk, OpenReport* report) {
+  const std::string chunks_dir = storage::JoinPath(dirs_[disk], "chunks");
+  BUCKET_RETURN_IF_ERROR(fs_->MakeDirs(chunks_dir));
+  BUCKET_RETURN_IF_ERROR(fs_->MakeDirs(storage::JoinPath(dirs_[disk], "quarantine")));
+  auto names = fs_->List(chunks_dir);
+  if (!names.ok()) return names.status();
+  std::map<std::string, std::pair<bool, bool>> seen;  // stem -> has .chunk, has .meta
+  for (const auto& name : *names) {
+    const auto dot = name.find('.');
+    const std::string stem = name.substr(0, dot);
+    const std::string suffix = dot == std::string::npos ? "" : name.substr(dot);
+    if (suffix == ".chunk") {
+      seen[stem].first = true;
+    } else if (suffix == ".meta") {
+      seen[stem].second = true;
+    } else {
+      Quarantine(disk, name, "not a chunk file", report);
+    }
+  }
+  for (const auto& [stem, has] : seen) {
+    if (!has.first || !has.second) {
+      const std::string present = stem + (has.first ? ".chunk" : ".meta");
+      Quarantine(disk, present, has.first ? "no metadata beside it" : "no data beside it",
+                 report);
+      continue;
+    }
+    auto meta = storage::ReadWholeFile(*fs_, storage::JoinPath(chunks_dir, stem + ".meta"));
+    if (!meta.ok()) return meta.status();
+    auto header = DecodeChunkHeader(*meta);
+    if (header.status().code() == Code::kUnsupported) return header.status();
+    std::string why;
+    if (!header.ok()) {
+      why = header.status().message();
+    } else if (HandleName(header->handle) != stem) {
+      why = "metadata names another chunk";
+    } else if (meta->size() < kMetaHeaderBytes + BlockCount(header->chunk_size) * kBlockEntryBytes) {
+      why = "block checksums are truncated";
+    }
+    if (!why.empty()) {
+      Quarantine(disk, stem + ".chunk", why, report);
+      Quarantine(disk, stem + ".meta", why, report);
+      continue;
+    }
+    auto existing = chunks_.find(header->handle);
+    if (existing != chunks_.end() && existing->second.version >= header->version) {
+      Quarantine(disk, stem + ".chunk", "an older copy of a chunk held on another disk", report);
+      Quarantine(disk, stem + ".meta", "an older copy of a chunk held on another disk", report);
+      continue;
+    }
+    chunks_[header->handle] = StoredChunk{header->version, header->length, header->chunk_size,
+                                          disk};
+  }
+  return Status::Ok();
+}
+
+void ChunkStore::Quarantine(std::uint32_t disk, const std::string& name, const std::string& why,
+                            OpenReport* report) {
+  const std::string from = storage::JoinPath(storage::JoinPath(dirs_[disk], "chunks"), name);
+  const std::string to = storage::JoinPath(storage::JoinPath(dirs_[disk], "quarantine"), name);
+  if (!fs_->Rename(from, to).ok()) (void)fs_->Remove(from);
+  report->quarantined.push_back(from + ": " + why);
+}
+
+std::string ChunkStore::PathOf(std::uint32_t disk, std::uint64_t handle,
+                               const char* suffix) const {
+  return storage::JoinPath(storage::JoinPath(dirs_[disk], "chunks"), HandleName(handle) + suffix);
+}
+
+Result<ChunkStore::Files> ChunkStore::FilesOf(std::uint64_t handle) {
+  auto cached = open_index_.find(handle);
+  if (cached != open_index_.end()) {
+    open_.splice(open_.begin(), open_, cached->second);
+    return open_.front().second;
+  }
+  const StoredChunk& chunk = chunks_.at(handle);
+  auto data = fs_->Open(PathOf(chunk.disk, handle, ".chunk"), storage::OpenMode::kReadWrite);
+  if (!data.ok()) return Checked(chunk.disk, data.status());
+  auto meta = fs_->Open(PathOf(chunk.disk, handle, ".meta"), storage::OpenMode::kReadWrite);
+  if (!meta.ok()) return Checked(chunk.disk, meta.status());
+  open_.emplace_front(handle, Files{std::move(*data), std::move(*meta)});
+  open_index_[handle] = open_.begin();
+  if (open_.size() > kOpenFilesMax) {
+    open_index_.erase(open_.back().first);
+    open_.pop_back();
+  }
+  return open_.front().second;
+}
+
+Status ChunkStore::Checked(std::uint32_t disk, Status status) {
+  if (status.code() != Code::kIoError) return status;
+  FailDisk(disk, status.message());
+  return Status::DiskFailed(dirs_[disk] + " failed: " + status.message());
+}
+
+void ChunkStore::FailDisk(std::uint32_t disk, const std::string& why) {
+  (void)why;
+  if (failed_[disk]) return;
+  failed_[disk] = true;
+  for (auto it = chunks_.begin(); it != chunks_.end();) {
+    if (it->second.disk != disk) {
+      ++it;
+      continue;
+    }
+    lost_.push_back(it->first);
+    if (auto open = open_index_.find(it->first); open != open_index_.end()) {
+      open_.erase(open->second);
+      open_index_.erase(open);
+    }
+    it = chunks_.erase(it);
+  }
+}
+
+Result<std::uint32_t> ChunkStore::ChooseDisk(std::uint64_t needed_bytes) {
+  // The most free space; among equals (folders on one filesystem), the fewest chunks.
+  std::vector<std::size_t> chunks_on(dirs_.size(), 0);
+  for (const auto& [handle, chunk] : chunks_) ++chunks_on[chunk.disk];
+  std::optional<std::uint32_t> best;
+  std::uint64_t best_free = 0;
+  for (std::uint32_t disk = 0; disk < dirs_.size(); ++disk) {
+    if (failed_[disk]) continue;
+    auto usage = fs_->Usage(dirs_[disk]);
+    if (!usage.ok()) {
+      (void)Checked(disk, usage.status());
+      continue;
+    }
+    const bool better = !best || usage->free_bytes > best_free ||
+                        (usage->free_bytes == best_free && chunks_on[disk] < chunks_on[*best]);
+    if (better) {
+      best = disk;
+      best_free = usage->free_bytes;
+    }
+  }
+  if (!best) return Status::DiskFailed("every data folder has failed");
+  if (best_free < needed_bytes) {
+    return Status::NoSpace("no data folder has " + std::to_string(needed_bytes) + " bytes free");
+  }
+  return *best;
+}
+
+Status ChunkStore::WriteHeader(std::uint64_t handle, const StoredChunk& chunk, Files& files) {
+  const std::string header =
+      EncodeChunkHeader(ChunkHeader{handle, chunk.version, chunk.length, chunk.chunk_size});
+  return Checked(chunk.disk, files.meta->WriteAt(0, header.data(), header.size()));
+}
+
+Status ChunkStore::Create(std::uint64_t handle, std::uint64_t version, std::uint64_t chunk_size) {
+  if (chunks_.count(handle) != 0) {
+    return Status::AlreadyExists("chunk " + std::to_string(handle));
+  }
+  if (chunk_size == 0 || chunk_size > (1ull << 30)) {
+    return Status::InvalidArgument("chunk size out of range");
+  }
+  auto disk = ChooseDisk(kMetaHeaderBytes + BlockCount(chunk_size) * kBlockEntryBytes);
+  if (!disk.ok()) return disk.status();
+  auto data = fs_->Open(PathOf(*disk, handle, ".chunk"), storage::OpenMode::kTruncate);
+  if (!data.ok()) return Checked(*disk, data.status());
+  auto meta = fs_->Open(PathOf(*disk, handle, ".meta"), storage::OpenMode::kTruncate);
+  if (!meta.ok()) return Checked(*disk, meta.status());
+  const StoredChunk chunk{version, 0, chunk_size, *disk};
+  std::string bytes =
+      EncodeChunkHeader(ChunkHeader{handle, version, 0, chunk_size}) +
+      std::string(BlockCount(chunk_size) * kBlockEntryBytes, '\0');
+  Status written = (*meta)->WriteAt(0, bytes.data(), bytes.size());
+  if (!written.ok()) {
+    (void)fs_->Remove(PathOf(*disk, handle, ".chunk"));
+    (void)fs_->Remove(PathOf(*disk, handle, ".meta"));
+    return Checked(*disk, written);
+  }
+  chunks_[handle] = chunk;
+  return Status::Ok();
+}
+
+Status ChunkStore::SetVersion(std::uint64_t handle, std::uint64_t version) {
+  auto it = chunks_.find(handle);
+  if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
+  auto files = FilesOf(handle);
+  if (!files.ok()) return files.status();
+  StoredChunk updated = it->second;
+  updated.version = version;
+  BUCKET_RETURN_IF_ERROR(WriteHeader(handle, updated, *files));
+  it->second.version = version;
+  return Status::Ok();
+}
+
+const StoredChunk* ChunkStore::Find(std::uint64_t handle) const {
+  auto it = chunks_.find(handle);
+  return it == chunks_.end() ? nullptr : &it->second;
+}
+
+Result<std::vector<BlockEntry>> ChunkStore::ReadEntries(Files& files, std::uint64_t first,
+                                                       std::uint64_t count) {
+  std::string bytes(count * kBlockEntryBytes, '\0');
+  auto read = files.meta->ReadAt(kMetaHeaderBytes + first * kBlockEntryBytes, bytes.data(),
+                                 bytes.size());
+  if (!read.ok()) return read.status();
+  if (*read != bytes.size()) return Status::Corruption("block checksums are truncated");
+  return DecodeBlockEntries(bytes.data(), count);
+}
+
+Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
+                                 std::uint64_t length) {
+  auto it = chunks_.find(handle);
+  if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
+  const StoredChunk chunk = it->second;
+  const std::uint64_t end = std::min(offset + length, chunk.length);
+  if (offset >= end) return Payload();
+  auto files = FilesOf(handle);
+  if (!files.ok()) return files.status();
+  // Every block touched is read whole (its covered bytes) and verified; the
+  // answer is a slice of that span, so the bytes are copied only by the kernel.
+  const std::uint64_t first = offset / kBlockBytes;
+  const std::uint64_t last = (end - 1) / kBlockBytes;
+  auto entries = ReadEntries(*files, first, last - first + 1);
+  if (!entries.ok()) return Checked(chunk.disk, entries.status());
+  const std::uint64_t span_start = first * kBlockBytes;
+  // The last block's entry may cover bytes past the length (a write whose new
+  // length never reached the header); they are read to verify it, not returned.
+  const std::uint64_t span_end = std::max(std::min((last + 1) * kBlockBytes, chunk.length),
+                                          last * kBlockBytes + entries->back().covered);
+  std::uint8_t* buffer = nullptr;
+  Payload span = Payload::Allocate(span_end - span_start, &buffer);
+  auto read = files->data->ReadAt(span_start, buffer, span_end - span_start);
+  if (!read.ok()) return Checked(chunk.disk, read.status());
+  std::memset(buffer + *read, 0, span_end - span_start - *read);
+  for (std::uint64_t b = first; b <= last; ++b) {
+    const BlockEntry& entry = (*entries)[b - first];
+    std::uint8_t* block = buffer + (b - first) * kBlockBytes;
+    const std::uint64_t in_span = std::min(kBlockBytes, span_end - b * kBlockBytes);
+    if (entry.covered > in_span || Crc32c(block, entry.covered) != entry.crc) {
+      return Status::Corruption("chunk " + std::to_string(handle) + " block " +
+                                std::to_string(b) + " fails its checksum");
+    }
+    std::memset(block + entry.covered, 0, in_span - entry.covered);  // unwritten: zeros
+  }
+  return span.Slice(offset - span_start, end - offset);
+}
+
+Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
+                         const std::vector<Payload>& pieces) {
+  auto it = chunks_.find(handle);
+  if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
+  const StoredChunk chunk = it->second;
+  const std::uint64_t total = TotalSize(pieces);
+  const std::uint64_t end = offset + total;
+  if (total == 0) return Status::Ok();
+  if (end > chunk.chunk_size) {
+    return Status::InvalidArgument("write past the end of a " + std::to_string(chunk.chunk_size) +
+                                   "-byte chunk");
+  }
+  if (end > chunk.length) {
+    auto usage = fs_->Usage(dirs_[chunk.disk]);
+    if (!usage.ok()) return Checked(chunk.disk, usage.status());
+    if (usage->free_bytes < end - chunk.length) {
+      return Status::NoSpace(dirs_[chunk.disk] + " has " + std::to_string(usage->free_bytes) +
+                             " bytes free, the write needs " + std::to_string(end - chunk.length));
+    }
+  }
+  auto files = FilesOf(handle);
+  if (!files.ok()) return files.status();
+  const std::uint64_t first = offset / kBlockBytes;
+  const std::uint64_t last = (end - 1) / kBlockBytes;
+  auto entries = ReadEntries(*files, first, last - first + 1);
+  if (!entries.ok()) return Checked(chunk.disk, entries.status());
+
+  // New entries, and the bytes to write: the new data, plus for a block whose
+  // data now starts before the write, the zeros between its old data and it.
+  std::vector<std::pair<std::uint64_t, std::string>> gaps;  // file offset, zeros
+  for (std::uint64_t b = first; b <= last; ++b) {
+    BlockEntry& entry = (*entries)[b - first];
+    const std::uint64_t block_start = b * kBlockBytes;
+    const std::uint64_t write_from = std::max(offset, block_start) - block_start;
+    const std::uint64_t write_to = std::min(end, block_start + kBlockBytes) - block_start;
+    if (write_from == 0 && write_to >= entry.covered) {
+      // The write covers every byte the block held: no old bytes to keep.
+      std::uint32_t crc = 0;
+      ForEachSegment(pieces, block_start - offset, block_start + write_to - offset,
+                     [&](const std::uint8_t* p, std::uint64_t n, std::uint64_t) {
+                       crc = Crc32cExtend(crc, p, n);
+                     });
+      entry = BlockEntry{crc, static_cast<std::uint32_t>(write_to)};
+      continue;
+    }
+    // A partial overwrite: verify the old bytes before they get a new checksum.
+    std::string block(std::max<std::uint64_t>(entry.covered, write_to), '\0');
+    auto read = files->data->ReadAt(block_start, block.data(), entry.covered);
+    if (!read.ok()) return Checked(chunk.disk, read.status());
+    if (*read != entry.covered || Crc32c(block.data(), entry.covered) != entry.crc) {
+      return Status::Corruption("chunk " + std::to_string(handle) + " block " +
+                                std::to_string(b) + " fails its checksum; not overwriting it");
+    }
+    if (write_from > entry.covered) {
+      gaps.emplace_back(block_start + entry.covered, std::string(write_from - entry.covered, '\0'));
+    }
+    ForEachSegment(pieces, block_start + write_from - offset, block_start + write_to - offset,
+                   [&](const std::uint8_t* p, std::uint64_t n, std::uint64_t at) {
+                     std::memcpy(block.data() + (offset + at - block_start), p, n);
+                   });
+    entry = BlockEntry{Crc32c(block.data(), block.size()), static_cast<std::uint32_t>(block.size())};
+  }
+  // Bytes first, then the entries that describe them, then the length (see chunk_meta.h).
+  for (const auto& [at, zeros] : gaps) {
+    BUCKET_RETURN_IF_ERROR(Checked(chunk.disk, files->data->WriteAt(at, zeros.data(), zeros.size())));
+  }
+  std::uint64_t at = offset;
+  for (const Payload& piece : pieces) {
+    BUCKET_RETURN_IF_ERROR(
+        Checked(chunk.disk, files->data->WriteAt(at, piece.data(), piece.size())));
+    at += piece.size();
+  }
+  const std::string encoded = EncodeBlockEntries(*entries);
+  BUCKET_RETURN_IF_ERROR(Checked(
+      chunk.disk, files->meta->WriteAt(kMetaHeaderBytes + first * kBlockEntryBytes,
+                                       encoded.data(), encoded.size())));
+  if (end > chunk.length) {
+    StoredChunk grown = chunk;
+    grown.length = end;
+    BUCKET_RETURN_IF_ERROR(WriteHeader(handle, grown, *files));
+    chunks_[handle].length = end;
+  }
+  return Status::Ok();
+}
+
+Status ChunkStore::PadTo(std::uint64_t handle, std::uint64_t length) {
+  auto it = chunks_.find(handle);
+  if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
+  if (length > it->second.chunk_size) return Status::InvalidArgument("padding past the chunk end");
+  if (length <= it->second.length) return Status::Ok();
+  // Bytes past a block's covered data read as zeros, so padding is only a new length.
+  auto files = FilesOf(handle);
+  if (!files.ok()) return files.status();
+  StoredChunk grown = it->second;
+  grown.length = length;
+  BUCKET_RETURN_IF_ERROR(WriteHeader(handle, grown, *files));
+  it->second.length = length;
+  return Status::Ok();
+}
+
+Status ChunkStore::Delete(std::uint64_t handle) {
+  auto it = chunks_.find(handle);
+  if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
+  const std::uint32_t disk = it->second.disk;
+  if (auto open = open_index_.find(handle); open != open_index_.end()) {
+    open_.erase(open->second);
+    open_index_.erase(open);
+  }
+  chunks_.erase(it);
+  Status data = fs_->Remove(PathOf(disk, handle, ".chunk"));
+  Status meta = fs_->Remove(PathOf(disk, handle, ".meta"));
+  if (!data.ok() && data.code() != Code::kNotFound) return Checked(disk, data);
+  if (!meta.ok() && meta.code() != Code::kNotFound) return Checked(disk, meta);
+  return Status::Ok();
+}
+
+Status ChunkStore::Verify(std::uint64_t handle) {
+  const StoredChunk* chunk = Find(handle);
+  if (chunk == nullptr) return Status::NotFound("chunk " + std::to_string(handle));
+  constexpr std::uint64_t kStep = 4ull << 20;
+  const std::uint64_t length = chunk->length;
+  for (std::uint64_t offset = 0; offset < length; offset += kStep) {
+    auto read = Read(handle, offset, std::min(kStep, length - offset));
+    if (!read.ok()) return read.status();
+  }
+  return Status::Ok();
+}
+
+actors::SyncWork ChunkStore::SyncWorkFor(std::uint64_t handle) {
+  auto files = FilesOf(handle);
+  if (!files.ok()) {
+    return [status = files.status()] { return status; };
+  }
+  return [data = files->data, meta = files->meta]() -> Status {
+    BUCKET_RETURN_IF_ERROR(data->Sync());
+    return meta->Sync();
+  };
+}
+
+std::vector<messages::ReplicaReport> ChunkStore::Report() const {
+  std::vector<messages::ReplicaReport> report;
+  report.reserve(chunks_.size());
+  for (const auto& [handle, chunk] : chunks_) {
+    report.push_back({handle, chunk.version, chunk.length});
+  }
+  std::sort(report.begin(), report.end(),
+            [](const auto& a, const auto& b) { return a.handle < b.handle; });
+  return report;
+}
+
+DiskSpace ChunkStore::Space() const {
+  DiskSpace space;
+  for (std::uint32_t disk = 0; disk < dirs_.size(); ++disk) {
+    if (failed_[disk]) {
+      ++space.failed_disks;
+      continue;
+    }
+    auto usage = fs_->Usage(dirs_[disk]);
+    if (!usage.ok()) {
+      ++space.failed_disks;
+      continue;
+    }
+    space.capacity_bytes += usage->capacity_bytes;
+    space.free_bytes += usage->free_bytes;
+  }
+  for (const auto& [handle, chunk] : chunks_) space.used_bytes += chunk.length;
+  return space;
+}
+
+std::vector<std::uint64_t> ChunkStore::TakeLostChunks() { return std::exchange(lost_, {}); }
+
+}  // namespace bucket::chunkserver

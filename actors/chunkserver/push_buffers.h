@@ -1,0 +1,66 @@
+// PushBuffers: the pieces of pushed data a chunkserver holds until the
+// mutation that uses them arrives, keyed by data id.
+//
+// Memory is bounded: a push must reserve its whole size first (the client's
+// PushReserveRequest, passed down the chain), and a reservation that does not
+// fit is refused with a clear error rather than risk running out of memory.
+// Pieces are kept as the frames they arrived in (no copy). A buffer that sees
+// no activity for the timeout is dropped, reservation and all. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "actors/core/context.h"
+#include "messages/payload.h"
+#include "messages/status.h"
+
+namespace bucket::chunkserver {
+
+using actors::Millis;
+
+class PushBuffers {
+ public:
+  PushBuffers(std::uint64_t capacity_bytes, Millis timeout)
+      : capacity_bytes_(capacity_bytes), timeout_(timeout) {}
+
+  // Reserves `bytes` for `data_id`; kBusy when they do not fit.
+  Status Reserve(const std::string& data_id, std::uint64_t bytes, Millis now);
+  // Keeps a piece of a reserved push. kNotFound without a reservation (or after
+  // it expired); kInvalidArgument for a piece outside it. Returns true once
+  // every byte of the push is here.
+  Result<bool> Add(const std::string& data_id, std::uint64_t offset, std::uint64_t total,
+                   Payload piece, Millis now);
+  // Marks a push as damaged in transit; its mutation will fail.
+  void MarkCorrupt(const std::string& data_id, std::string why);
+
+  bool Has(const std::string& data_id) const { return buffers_.count(data_id) != 0; }
+  bool Complete(const std::string& data_id) const;
+  // The problem with a push (corrupt, or its size differs from `length`), if any.
+  Status Check(const std::string& data_id, std::uint64_t length) const;
+  // The pieces in order. REQUIRES: Complete(data_id).
+  std::vector<Payload> Pieces(const std::string& data_id) const;
+  void Release(const std::string& data_id);
+  // Drops buffers idle past the timeout; returns their ids.
+  std::vector<std::string> Expire(Millis now);
+
+  std::uint64_t reserved_bytes() const { return reserved_bytes_; }
+  std::uint64_t capacity_bytes() const { return capacity_bytes_; }
+
+ private:
+  struct Buffer {
+    std::uint64_t total = 0;
+    std::uint64_t received = 0;
+    std::map<std::uint64_t, Payload> pieces;  // by offset
+    Millis last_active{0};
+    std::string corrupt;  // why, if damaged
+  };
+  std::uint64_t capacity_bytes_;
+  Millis timeout_;
+  std::uint64_t reserved_bytes_ = 0;
+  std::map<std::string, Buffer> buffers_;
+};
+
+}  // namespace bucket::chunkserver

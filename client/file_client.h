@@ -1,0 +1,114 @@
+// FileClient: the client's side of the data path, as pure logic on the
+// client's actor loop (RpcActor does the requests).
+//
+// Writes (GFS section 3.1): split at chunk boundaries and into mutations of at
+// most `mutation_bytes`; each asks the master for the chunk's primary (cached
+// until the lease ends), reserves buffer space down the chain of replicas,
+// pushes its bytes once in CRC32C-checked pieces along that chain, then sends
+// the write to the primary. A failure retries on a fresh lease (naming the
+// replicas that failed) with a fresh push. Several mutations are in flight at
+// once. Record appends go the same way to the file's last chunk, moving on to
+// the next chunk when the primary padded the current one.
+// Reads ask the master for chunk locations (several chunks at once, cached for
+// `location_cache_ms`), read from the nearest current replica and fail over to
+// the others; a short replica in the middle of a file is never taken for its
+// end (the master's size says where the file ends; holes read as zeros).
+//
+// Not thread-safe: runs on the client's loop.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/rpc_actor.h"
+#include "config/client_config.h"
+#include "messages/message.h"
+
+namespace bucket::client {
+
+using StatusCallback = std::function<void(const Status&, actors::Context&)>;
+using ReadCallback = std::function<void(Result<std::vector<Payload>>, actors::Context&)>;
+using AppendCallback = std::function<void(Result<std::uint64_t>, actors::Context&)>;
+
+struct FileClientOptions {
+  std::uint64_t piece_bytes = 1 << 20;       // one pushed frame
+  std::uint64_t mutation_bytes = 8ull << 20;  // one push and one write
+  std::uint64_t read_bytes = 4ull << 20;     // one read request
+  int mutations_in_flight = 8;
+  int reads_in_flight = 4;
+  int attempts = 5;                          // per mutation or read piece
+  std::int64_t location_cache_ms = 60000;
+  std::string this_host;                     // replicas on it are read first
+};
+
+class FileClient {
+ public:
+  FileClient(RpcActor* rpc, const config::ClientConfig& config, std::string client_id,
+             FileClientOptions options);
+  ~FileClient();
+
+  // Writes `data` at `offset` of `path`; done(OK) once every byte is
+  // acknowledged by every replica.
+  void Write(actors::Context& ctx, const std::string& path, std::uint64_t offset, Payload data,
+             StatusCallback done);
+  // Reads up to `length` bytes at `offset` (fewer only past the end of the
+  // file), as the frames they arrived in, in order.
+  void Read(actors::Context& ctx, const std::string& path, std::uint64_t offset,
+            std::uint64_t length, ReadCallback done);
+  // Appends one record (at most a quarter of the chunk size) atomically at
+  // least once; done gets the file offset where it stands on every replica.
+  void Append(actors::Context& ctx, const std::string& path, Payload record,
+              AppendCallback done);
+  // Forgets what is cached about `path` (after a remove or rename).
+  void Forget(const std::string& path);
+
+ private:
+  struct Lease;
+  struct FileInfoCache;
+  struct WriteOp;
+  struct ReadOp;
+  struct AppendOp;
+  using LeaseCallback = std::function<void(Result<messages::LeaseResponse>, actors::Context&)>;
+  using InfoCallback = std::function<void(Result<messages::LocateResponse>, actors::Context&)>;
+
+  void CallMaster(actors::Context& ctx, messages::Message request, ReplyCallback done);
+  // The primary of chunk `index`, allocating chunks up to it if the file is shorter.
+  // With `allocate`, a chunk past the file's end makes the ones before it first.
+  void GetLease(actors::Context& ctx, const std::string& path, std::uint64_t index,
+                std::vector<std::string> failed, LeaseCallback done, bool allocate = true);
+  void AllocateUpTo(actors::Context& ctx, const std::string& path, std::uint64_t index,
+                    LeaseCallback done);
+  // Locations of chunks from `index` on (cached).
+  void Locate(actors::Context& ctx, const std::string& path, std::uint64_t index, bool refresh,
+              InfoCallback done);
+  // Pushes `data` along the chain of `lease`; done once every piece is sent.
+  void Push(actors::Context& ctx, const messages::LeaseResponse& lease, const Payload& data,
+            std::function<void(Result<std::string>, actors::Context&)> done);
+
+  void RunWrite(std::shared_ptr<WriteOp> op, actors::Context& ctx);
+  void WriteMutation(std::shared_ptr<WriteOp> op, std::uint64_t offset, Payload data,
+                     int attempt, std::vector<std::string> failed, actors::Context& ctx);
+  void RunRead(std::shared_ptr<ReadOp> op, actors::Context& ctx);
+  void ReadPiece(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
+                 std::uint64_t length, int attempt, actors::Context& ctx);
+  void ReadFromReplica(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
+                       std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
+                       int attempt, actors::Context& ctx);
+  void RunAppend(std::shared_ptr<AppendOp> op, actors::Context& ctx);
+  std::vector<messages::ReplicaLocation> ReadOrder(const messages::ChunkLocation& chunk) const;
+
+  RpcActor* rpc_;
+  config::ClientConfig config_;
+  std::string client_id_;
+  FileClientOptions options_;
+  std::uint64_t next_data_id_ = 1;
+  std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<Lease>> leases_;
+  std::map<std::string, std::unique_ptr<FileInfoCache>> files_;
+  std::uint64_t rotation_ = 0;
+};
+
+}  // namespace bucket::client

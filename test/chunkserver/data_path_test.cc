@@ -1,0 +1,325 @@
+// The data path on the simulated network, with the real master, chunkserver
+// and client code: the push chain, writes, record appends, reads, failures.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "actors/core/crc32c.h"
+#include "test/sim/sim_cluster.h"
+
+namespace bucket::testing {
+namespace {
+
+using actors::Millis;
+namespace msg = messages;
+
+std::string Random(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>('a' + rng() % 26);
+  return s;
+}
+
+std::unique_ptr<SimCluster> Ready(std::uint64_t seed, SimClusterOptions options = {}) {
+  auto cluster = std::make_unique<SimCluster>(seed, options);
+  REQUIRE(cluster->WaitReady());
+  return cluster;
+}
+
+// Every current replica of every chunk of `path` holds identical bytes.
+void CheckReplicasIdentical(SimCluster& cluster, const std::string& path) {
+  auto stat = cluster.Stat(path);
+  REQUIRE(stat.ok());
+  for (const auto& chunk : stat->chunks) {
+    std::optional<std::string> first;
+    for (const auto& replica : chunk.replicas) {
+      const int i = std::stoi(replica.node_id.substr(2));
+      auto bytes = cluster.ReplicaBytes(i, chunk.handle);
+      REQUIRE(bytes.ok());
+      if (!first) {
+        first = *bytes;
+      } else {
+        CHECK(*bytes == *first);
+      }
+    }
+  }
+}
+
+TEST_CASE("data path: a write across chunks reads back, identical on every replica",
+          "[sim][chunkserver]") {
+  auto owner = Ready(1);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  const std::string data = Random(3 * (1 << 20) + 12345, 1);  // 3 chunks and a bit
+  REQUIRE(cluster.Write("/f", 0, data).ok());
+  auto back = cluster.Read("/f", 0, data.size() + 100);
+  REQUIRE(back.ok());
+  CHECK(back->size() == data.size());
+  CHECK(*back == data);
+  auto stat = cluster.Stat("/f");
+  REQUIRE(stat.ok());
+  CHECK(stat->info.chunk_count == 4);
+  CHECK(stat->info.size == data.size());  // committed lengths reached the master
+  for (const auto& chunk : stat->chunks) CHECK(chunk.replicas.size() == 3);
+  CheckReplicasIdentical(cluster, "/f");
+  CHECK(*cluster.Read("/f", (1 << 20) - 10, 20) == data.substr((1 << 20) - 10, 20));
+}
+
+TEST_CASE("data path: random-offset writes match a local model", "[sim][chunkserver]") {
+  auto owner = Ready(2);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/m", 0, 0, false, false}).ok());
+  std::string model;
+  std::mt19937_64 rng(2);
+  for (int i = 0; i < 25; ++i) {
+    const std::uint64_t offset = rng() % (3 << 20);
+    const std::string data = Random(1 + rng() % 300000, 100 + i);
+    REQUIRE(cluster.Write("/m", offset, data).ok());
+    if (model.size() < offset + data.size()) model.resize(offset + data.size(), '\0');
+    model.replace(offset, data.size(), data);
+  }
+  auto back = cluster.Read("/m", 0, model.size() + 10);
+  REQUIRE(back.ok());
+  CHECK(back->size() == model.size());
+  CHECK(*back == model);  // holes read as zeros
+  CheckReplicasIdentical(cluster, "/m");
+}
+
+TEST_CASE("data path: concurrent writes to one chunk leave every replica identical",
+          "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.clients = 4;
+  options.faults.delay_max = Millis(5);
+  options.faults.reorder = true;
+  auto owner = Ready(3, options);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/c", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Write("/c", 0, std::string(500000, '.')).ok());
+  std::vector<std::shared_ptr<std::optional<Status>>> writes;
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 40; ++i) {
+    writes.push_back(cluster.StartWrite("/c", rng() % 400000, Random(1 + rng() % 100000, i),
+                                        1 + i % 4));
+  }
+  REQUIRE(cluster.net().RunUntil(
+      [&] {
+        return std::all_of(writes.begin(), writes.end(), [](auto& w) { return w->has_value(); });
+      },
+      Millis(120000)));
+  for (auto& w : writes) CHECK(w->value().ok());
+  CheckReplicasIdentical(cluster, "/c");  // consistent, though mingled (GFS 3.3)
+}
+
+TEST_CASE("data path: concurrent record appends are whole at their offsets everywhere",
+          "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.clients = 3;
+  options.faults.delay_max = Millis(4);
+  auto owner = Ready(4, options);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/log", 0, 0, false, false}).ok());
+  struct Pending {
+    std::string record;
+    std::shared_ptr<std::optional<Result<std::uint64_t>>> result;
+  };
+  std::vector<Pending> appends;
+  std::mt19937_64 rng(4);
+  for (int i = 0; i < 60; ++i) {
+    // Up to 200 KiB: several records do not fit the 1 MiB chunks' tails.
+    std::string record = "<" + std::to_string(i) + ">" + Random(1000 + rng() % 200000, i) + "|";
+    appends.push_back({record, cluster.StartAppend("/log", record, 1 + i % 3)});
+  }
+  REQUIRE(cluster.net().RunUntil(
+      [&] {
+        return std::all_of(appends.begin(), appends.end(),
+                           [](auto& a) { return a.result->has_value(); });
+      },
+      Millis(120000)));
+  auto stat = cluster.Stat("/log");
+  REQUIRE(stat.ok());
+  CHECK(stat->info.chunk_count >= 4);  // padding moved records on to new chunks
+  std::set<std::uint64_t> offsets;
+  for (const auto& a : appends) {
+    REQUIRE(a.result->value().ok());
+    const std::uint64_t offset = *a.result->value();
+    CHECK(offsets.insert(offset).second);
+    CHECK(offset % (1 << 20) + a.record.size() <= (1u << 20));  // never across chunks
+    // Whole at its offset on every replica of its chunk.
+    const auto& chunk = stat->chunks[offset / (1 << 20)];
+    for (const auto& replica : chunk.replicas) {
+      auto bytes = cluster.ReplicaBytes(std::stoi(replica.node_id.substr(2)), chunk.handle);
+      REQUIRE(bytes.ok());
+      CHECK(bytes->substr(offset % (1 << 20), a.record.size()) == a.record);
+    }
+  }
+}
+
+TEST_CASE("data path: a record larger than a quarter chunk is refused", "[sim][chunkserver]") {
+  auto owner = Ready(5);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/log", 0, 0, false, false}).ok());
+  auto too_big = cluster.Append("/log", std::string((1 << 18) + 1, 'x'));
+  REQUIRE_FALSE(too_big.ok());
+  CHECK(too_big.status().code() == Code::kInvalidArgument);
+  CHECK(cluster.Append("/log", std::string(1 << 18, 'x')).ok());
+}
+
+TEST_CASE("data path: a secondary that dies mid-write fails it visibly; a retry on a fresh "
+          "lease succeeds without it",
+          "[sim][chunkserver]") {
+  auto owner = Ready(6);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Write("/f", 0, "warm up").ok());
+  auto stat = cluster.Stat("/f");
+  const auto chunk = stat->chunks[0];
+  const std::string primary_id = chunk.replicas[0].node_id;
+  const std::string secondary_id = chunk.replicas[2].node_id;
+
+  // By hand, as a client would: reserve, push, then the secondary dies, then write.
+  auto& net = cluster.net();
+  std::optional<msg::Message> answer;
+  class Raw : public actors::Actor {
+   public:
+    void Start(actors::Context&) override {}
+    void Handle(const actors::Inbound& in, actors::Context&) override {
+      replies.push_back(in.message);
+    }
+    void OnTimer(actors::TimerId, actors::Context&) override {}
+    std::vector<msg::Message> replies;
+  };
+  auto raw = std::make_unique<Raw>();
+  Raw* client = raw.get();
+  actors::SocketPlan plan;
+  plan.node_id = "raw";
+  net.AddNode(plan, std::move(raw));
+  std::vector<msg::ChainHop> chain;
+  for (const auto& r : chunk.replicas) chain.push_back({r.node_id, r.rpc_endpoint, r.data_endpoint});
+  const std::string data = "bytes that will not land everywhere";
+  net.Post("raw", [&](actors::Context& ctx) {
+    ctx.Request(chain[0].rpc_endpoint, 1,
+                msg::PushReserveRequest{"raw-1", data.size(), {chain[1], chain[2]}});
+  });
+  REQUIRE(net.RunUntil([&] { return client->replies.size() == 1; }, Millis(2000)));
+  CHECK(std::get<msg::PushReserveResponse>(client->replies[0]).code == Code::kOk);
+  net.Post("raw", [&](actors::Context& ctx) {
+    ctx.Push(chain[0].data_endpoint,
+             msg::DataPiece{"raw-1", 0, data.size(), Crc32c(data), {chain[1], chain[2]}},
+             Payload::FromString(data));
+  });
+  net.RunFor(Millis(20));
+  cluster.CrashChunkserver(std::stoi(secondary_id.substr(2)));
+  net.Post("raw", [&](actors::Context& ctx) {
+    ctx.Request(chain[0].rpc_endpoint, 2,
+                msg::WriteRequest{chunk.handle, chunk.version, 100, "raw-1", data.size()});
+  });
+  REQUIRE(net.RunUntil([&] { return client->replies.size() == 2; }, Millis(5000)));
+  const auto& written = std::get<msg::WriteResponse>(client->replies[1]);
+  CHECK(written.code != Code::kOk);  // never reports success
+  CHECK(written.failed_replicas == std::vector<std::string>{secondary_id});
+
+  // The library retries on a fresh lease without the dead secondary.
+  REQUIRE(cluster.Write("/f", 100, data).ok());
+  CHECK(cluster.Read("/f", 100, data.size()).value() == data);
+  auto after = cluster.Stat("/f");
+  CHECK(after->chunks[0].version > chunk.version);
+  for (const auto& r : after->chunks[0].replicas) CHECK(r.node_id != secondary_id);
+  (void)primary_id;
+}
+
+TEST_CASE("data path: a push larger than the buffers is refused with a clear error",
+          "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.buffer_memory = 1 << 20;
+  auto owner = Ready(7, options);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Write("/f", 0, "x").ok());
+  const auto chunk = cluster.Stat("/f")->chunks[0];
+  class Raw : public actors::Actor {
+   public:
+    void Start(actors::Context&) override {}
+    void Handle(const actors::Inbound& in, actors::Context&) override { reply = in.message; }
+    void OnTimer(actors::TimerId, actors::Context&) override {}
+    std::optional<msg::Message> reply;
+  };
+  auto raw = std::make_unique<Raw>();
+  Raw* client = raw.get();
+  actors::SocketPlan plan;
+  plan.node_id = "raw";
+  cluster.net().AddNode(plan, std::move(raw));
+  const auto& last = chunk.replicas[2];
+  cluster.net().Post("raw", [&](actors::Context& ctx) {
+    const auto& r = chunk.replicas;
+    ctx.Request(r[0].rpc_endpoint, 1,
+                msg::PushReserveRequest{"big", 2 << 20,
+                                        {{r[1].node_id, r[1].rpc_endpoint, r[1].data_endpoint},
+                                         {last.node_id, last.rpc_endpoint, last.data_endpoint}}});
+  });
+  REQUIRE(cluster.net().RunUntil([&] { return client->reply.has_value(); }, Millis(2000)));
+  const auto& refused = std::get<msg::PushReserveResponse>(*client->reply);
+  CHECK(refused.code == Code::kBusy);
+  CHECK(refused.detail.find("push buffers full") != std::string::npos);
+  CHECK(refused.detail.find(chunk.replicas[0].node_id) != std::string::npos);
+  // Nothing stays reserved on any hop.
+  for (int i = 1; i <= 3; ++i) CHECK(cluster.chunkserver(i).buffers().reserved_bytes() == 0);
+}
+
+TEST_CASE("data path: a corrupt replica is never served; reads fail over", "[sim][chunkserver]") {
+  auto owner = Ready(8);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  const std::string data = Random(400000, 8);
+  REQUIRE(cluster.Write("/f", 0, data).ok());
+  const auto chunk = cluster.Stat("/f")->chunks[0];
+  char name[64];
+  std::snprintf(name, sizeof(name), "/data/chunks/%016llx.chunk",
+                static_cast<unsigned long long>(chunk.handle));
+  // Rot the same block on two of the three replicas.
+  for (int r = 0; r < 2; ++r) {
+    const std::string node = chunk.replicas[r].node_id;
+    REQUIRE(cluster.disk(node).FlipBit(name, 70000, 4).ok());
+  }
+  for (int i = 0; i < 5; ++i) {
+    auto back = cluster.Read("/f", 0, data.size());
+    REQUIRE(back.ok());
+    CHECK(*back == data);
+  }
+}
+
+TEST_CASE("data path: a primary whose lease ran out refuses; the client gets a fresh one",
+          "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.lease_ms = 1000;
+  auto owner = Ready(9, options);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Write("/f", 0, "one").ok());
+  cluster.net().RunFor(Millis(3000));  // no mutations: no extensions; the lease lapses
+  const auto chunk = cluster.Stat("/f")->chunks[0];
+  for (int i = 1; i <= 3; ++i) CHECK_FALSE(cluster.chunkserver(i).IsPrimary(chunk.handle, cluster.net().now()));
+  REQUIRE(cluster.Write("/f", 3, "two").ok());
+  CHECK(*cluster.Read("/f", 0, 6) == "onetwo");
+}
+
+TEST_CASE("data path: a streaming writer keeps its lease through extensions",
+          "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.lease_ms = 1000;
+  options.chunk_size = 64 << 20;
+  auto owner = Ready(10, options);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  std::uint64_t offset = 0;
+  std::uint64_t version = 0;
+  for (int i = 0; i < 30; ++i) {
+    REQUIRE(cluster.Write("/f", offset, Random(10000, i)).ok());
+    offset += 10000;
+    cluster.net().RunFor(Millis(200));
+    const auto chunk = cluster.Stat("/f")->chunks[0];
+    if (i == 0) version = chunk.version;
+    CHECK(chunk.version == version);  // 6s of writing on a 1s lease, never re-granted
+  }
+}
+
+}  // namespace
+}  // namespace bucket::testing
