@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "test/support/process_helpers.h"
+#include "test/support/local_cluster.h"
 #include "test/support/wait.h"
 
 namespace bucket::testing {
@@ -27,30 +27,11 @@ int FindLine(const std::vector<std::string>& lines, std::vector<std::string> nee
   return -1;
 }
 
-struct LocalCluster {
-  explicit LocalCluster(int chunkservers, const std::string& heartbeat = "200ms") {
-    base_port = FreeBasePort(chunkservers);
-    auto init = RunCommand({Program("bucket-cluster"), "init", dir / "cluster", "--chunkservers",
-                            std::to_string(chunkservers), "--base-port",
-                            std::to_string(base_port), "--heartbeat", heartbeat});
-    INFO(init.output);
-    REQUIRE(init.exit_code == 0);
-  }
-  ~LocalCluster() { RunCommand({Program("bucket-cluster"), "down", dir / "cluster"}); }
-  CommandResult Cluster(std::vector<std::string> args) {
-    args.insert(args.begin(), Program("bucket-cluster"));
-    args.push_back(dir / "cluster");
-    return RunCommand(args);
-  }
-  TempDir dir;
-  int base_port = 0;
-};
-
 TEST_CASE("cluster: nodes come up, a killed chunkserver is dead, then back, in order",
           "[integration]") {
-  LocalCluster cluster(3);
-  const std::string monitor_log = cluster.dir / "monitor.jsonl";
-  ChildProcess monitor({Program("bucket-monitor"), "--config", cluster.dir / "cluster/client.toml",
+  LocalCluster cluster;
+  const std::string monitor_log = cluster.temp() / "monitor.jsonl";
+  ChildProcess monitor({Program("bucket-monitor"), "--config", cluster.client_config(),
                         "--json"},
                        monitor_log);
   auto lines = [&] { return ReadLines(monitor_log); };
@@ -111,7 +92,9 @@ TEST_CASE("cluster: nodes come up, a killed chunkserver is dead, then back, in o
 }
 
 TEST_CASE("cluster: up --detach waits for readiness, down stops every node", "[integration]") {
-  LocalCluster cluster(2);
+  LocalClusterOptions two;
+  two.chunkservers = 2;
+  LocalCluster cluster(two);
   auto up = cluster.Cluster({"up", "--detach"});
   INFO(up.output);
   REQUIRE(up.exit_code == 0);
@@ -148,13 +131,15 @@ TEST_CASE("programs: bad flags and bad configs are one line and a non-zero exit"
 }
 
 TEST_CASE("programs: a busy port is a one-line error", "[integration]") {
-  LocalCluster cluster(1);
+  LocalClusterOptions one;
+  one.chunkservers = 1;
+  LocalCluster cluster(one);
   REQUIRE(cluster.Cluster({"start", "master"}).exit_code == 0);
   auto second = RunCommand({Program("bucket-master"), "--config",
-                            cluster.dir / "cluster/master.toml"});
+                            cluster.dir() + "/master.toml"});
   CHECK(second.exit_code == 1);
   CHECK(second.output.find("cannot bind") != std::string::npos);
-  CHECK(second.output.find(std::to_string(cluster.base_port)) != std::string::npos);
+  CHECK(second.output.find(std::to_string(cluster.base_port())) != std::string::npos);
 }
 
 }  // namespace

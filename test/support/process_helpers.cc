@@ -125,7 +125,7 @@ ChildProcess::~ChildProcess() {
 
 int ChildProcess::Stop(int signal) {
   if (pid_ <= 0) return -1;
-  ::kill(pid_, signal);
+  if (signal != 0) ::kill(pid_, signal);
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;

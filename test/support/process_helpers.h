@@ -50,7 +50,8 @@ class ChildProcess {
   ChildProcess(const std::vector<std::string>& argv, const std::string& log);
   ~ChildProcess();
   pid_t pid() const { return pid_; }
-  // Sends `signal` and waits for the exit; returns the exit status (or -signal).
+  // Sends `signal` (0: none, just wait) and waits for the exit; returns the
+  // exit status (or -signal).
   int Stop(int signal);
 
  private:

@@ -1,0 +1,50 @@
+#include "test/support/local_cluster.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+namespace bucket::testing {
+
+LocalCluster::LocalCluster(LocalClusterOptions options) : options_(std::move(options)) {
+  base_port_ = FreeBasePort(options_.chunkservers);
+  auto init = RunCommand({Program("bucket-cluster"), "init", dir(), "--chunkservers",
+                          std::to_string(options_.chunkservers), "--base-port",
+                          std::to_string(base_port_), "--heartbeat", options_.heartbeat,
+                          "--chunk-size", options_.chunk_size, "--replication",
+                          std::to_string(options_.replication)});
+  INFO(init.output);
+  REQUIRE(init.exit_code == 0);
+  if (!options_.extra_master.empty()) {
+    std::ofstream(dir() + "/master.toml", std::ios::app) << "\n" << options_.extra_master << "\n";
+  }
+  if (!options_.extra_chunkserver.empty()) {
+    for (int k = 1; k <= options_.chunkservers; ++k) {
+      std::ofstream(dir() + "/chunkserver-" + std::to_string(k) + ".toml", std::ios::app)
+          << "\n" << options_.extra_chunkserver << "\n";
+    }
+  }
+}
+
+LocalCluster::~LocalCluster() { RunCommand({Program("bucket-cluster"), "down", dir()}); }
+
+CommandResult LocalCluster::Cluster(std::vector<std::string> args) {
+  args.insert(args.begin(), Program("bucket-cluster"));
+  args.push_back(dir());
+  return RunCommand(args);
+}
+
+void LocalCluster::Up() {
+  auto up = Cluster({"up", "--detach"});
+  INFO(up.output);
+  REQUIRE(up.exit_code == 0);
+}
+
+std::string LocalCluster::master_rpc() const {
+  return "tcp://127.0.0.1:" + std::to_string(base_port_);
+}
+
+std::string LocalCluster::DataDir(int k) const {
+  return dir() + "/chunkserver-" + std::to_string(k) + "/data";
+}
+
+}  // namespace bucket::testing

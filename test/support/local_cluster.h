@@ -1,0 +1,45 @@
+// LocalCluster: a real cluster of processes on loopback for integration tests,
+// made by `bucket-cluster init` in a temporary folder with free ports, and
+// stopped (every process, by pid) when the test ends.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "test/support/process_helpers.h"
+
+namespace bucket::testing {
+
+struct LocalClusterOptions {
+  int chunkservers = 3;
+  std::string heartbeat = "200ms";
+  std::string chunk_size = "1MiB";
+  int replication = 3;
+  std::string extra_master;       // TOML appended to master.toml
+  std::string extra_chunkserver;  // TOML appended to every chunkserver-K.toml
+};
+
+class LocalCluster {
+ public:
+  explicit LocalCluster(LocalClusterOptions options = {});
+  ~LocalCluster();
+
+  // Runs `bucket-cluster ARGS... DIR`.
+  CommandResult Cluster(std::vector<std::string> args);
+  // Starts every node and waits until the master sees every chunkserver up.
+  void Up();
+  std::string dir() const { return dir_ / "cluster"; }
+  std::string client_config() const { return dir() + "/client.toml"; }
+  std::string master_rpc() const;
+  // The data folder of chunkserver k.
+  std::string DataDir(int k) const;
+  TempDir& temp() { return dir_; }
+  int base_port() const { return base_port_; }
+
+ private:
+  LocalClusterOptions options_;
+  TempDir dir_;
+  int base_port_ = 0;
+};
+
+}  // namespace bucket::testing
