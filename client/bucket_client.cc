@@ -64,14 +64,17 @@ BucketClient::~BucketClient() {
 }
 
 template <typename R>
-Result<R> BucketClient::CallMaster(messages::Message request) {
+Result<R> BucketClient::CallMaster(messages::Message request, std::int64_t timeout_ms,
+                                  int attempts) {
   // The master would refuse it the same way; refusing here saves the trip.
   BUCKET_RETURN_IF_ERROR(messages::ValidateMessage(request));
   auto promise = std::make_shared<std::promise<Result<R>>>();
   auto future = promise->get_future();
-  runtime_->Post([this, promise, request = std::move(request)](actors::Context& ctx) mutable {
-    actor_->Call(ctx, config_.master_rpc, std::move(request), Payload{},
-                 actors::Millis(config_.request_timeout_ms),
+  const actors::Millis timeout(timeout_ms > 0 ? timeout_ms : config_.request_timeout_ms);
+  if (attempts <= 0) attempts = static_cast<int>(config_.request_attempts);
+  runtime_->Post([this, promise, timeout, attempts,
+                  request = std::move(request)](actors::Context& ctx) mutable {
+    actor_->Call(ctx, config_.master_rpc, std::move(request), Payload{}, timeout,
                  [promise](Result<Reply> reply, actors::Context&) {
                    if (!reply.ok()) {
                      promise->set_value(reply.status());
@@ -83,7 +86,7 @@ Result<R> BucketClient::CallMaster(messages::Message request) {
                          messages::KindName(messages::KindOf(reply->message))));
                    }
                  },
-                 static_cast<int>(config_.request_attempts));
+                 attempts);
   });
   return future.get();
 }
@@ -134,6 +137,15 @@ Result<FileStat> BucketClient::Stat(const std::string& path) {
   if (!response.ok()) return response.status();
   if (response->code != Code::kOk) return Status(response->code, response->detail);
   return FileStat{std::move(response->info), std::move(response->chunks)};
+}
+
+Result<std::string> BucketClient::Backup(const std::string& directory) {
+  // One try, waited for long: a resend would only find the first still running.
+  auto response = CallMaster<messages::BackupResponse>(messages::BackupRequest{directory},
+                                                       600000, 1);
+  if (!response.ok()) return response.status();
+  if (response->code != Code::kOk) return Status(response->code, response->detail);
+  return response->path;
 }
 
 Result<messages::SafeModeResponse> BucketClient::SafeMode(messages::SafeModeAction action) {

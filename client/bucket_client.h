@@ -84,6 +84,10 @@ class BucketClient {
   Result<messages::SafeModeResponse> SafeMode(
       messages::SafeModeAction action = messages::SafeModeAction::kGet);
 
+  // Writes a metadata backup (a checkpoint) into `directory` on the master's
+  // host; returns the file's path there.
+  Result<std::string> Backup(const std::string& directory);
+
   // Data. Write returns once every byte is on every replica (see the README
   // for what that means on disk). Read returns fewer bytes only past the end.
   Status Write(const std::string& path, std::uint64_t offset, std::string data);
@@ -105,8 +109,9 @@ class BucketClient {
  private:
   BucketClient(config::ClientConfig config, std::string client_id);
   // Sends `request` to the master and waits for the reply of type R.
+  // `timeout_ms` and `attempts` of 0 take the config's.
   template <typename R>
-  Result<R> CallMaster(messages::Message request);
+  Result<R> CallMaster(messages::Message request, std::int64_t timeout_ms = 0, int attempts = 0);
   Status Mutate(messages::Message request);
   // Runs `start` on the loop; it calls the given completion once; waits for it.
   template <typename T>

@@ -54,4 +54,12 @@ Status SafeModeRequest::Validate() const {
   return Status::Ok();
 }
 
+Status BackupRequest::Validate() const {
+  if (directory.empty() || directory[0] != '/' || directory.size() > kPathBytesMax ||
+      directory.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("the backup directory must be an absolute local path");
+  }
+  return Status::Ok();
+}
+
 }  // namespace bucket::messages

@@ -12,6 +12,7 @@
 //   C:LocateRequest    ( M:LocateResponse )      chunk locations for reading
 //   C:LeaseRequest     ( M:LeaseResponse )       the primary and version for writing
 //   C:SafeModeRequest  ( M:SafeModeResponse )
+//   C:BackupRequest    ( M:BackupResponse )      a consistent metadata backup, while running
 //
 // Mutations are idempotent under retry: a request resent with the same request
 // id by the same client is answered from the master's retry cache as the first
@@ -204,6 +205,24 @@ struct SafeModeResponse {
   bool safe_mode = false;
   std::string reason;  // why the master is (still) in safe mode
   MSGPACK_DEFINE(safe_mode, reason);
+};
+
+// Writes a checkpoint of the whole namespace into `directory` on the master's
+// host, consistent as of the moment the request arrived. Restoring it: stop the
+// master, empty its data_dir, copy the checkpoint file in, start the master.
+struct BackupRequest {
+  static constexpr Kind kKind = Kind::kBackupRequest;
+  std::string directory;
+  MSGPACK_DEFINE(directory);
+  Status Validate() const;
+};
+
+struct BackupResponse {
+  static constexpr Kind kKind = Kind::kBackupResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::string path;  // of the checkpoint file written
+  MSGPACK_DEFINE(code, detail, path);
 };
 
 }  // namespace bucket::messages

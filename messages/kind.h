@@ -60,6 +60,8 @@ enum class Kind : std::uint16_t {
   kLeaseResponse = 75,
   kSafeModeRequest = 76,
   kSafeModeResponse = 77,
+  kBackupRequest = 78,
+  kBackupResponse = 79,
 
   // data path
   kPushReserveRequest = 120,

@@ -25,7 +25,7 @@ using Message = std::variant<
     ClusterStatusRequest, ClusterStatusResponse, MkdirRequest, CreateRequest, DeleteRequest,
     UndeleteRequest, RenameRequest, NamespaceResponse, ListRequest, ListResponse, StatRequest,
     StatResponse, LocateRequest, LocateResponse, LeaseRequest, LeaseResponse, SafeModeRequest,
-    SafeModeResponse,
+    SafeModeResponse, BackupRequest, BackupResponse,
     // data path
     PushReserveRequest, PushReserveResponse, DataPiece, WriteRequest, WriteResponse,
     AppendRequest, AppendResponse, ApplyRequest, ApplyResponse, ReadRequest, ReadResponse,

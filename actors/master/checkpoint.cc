@@ -138,13 +138,21 @@ Result<RecoveryReport> RecoverState(storage::FileSystem& fs, const std::string& 
 
 Status BuildCheckpoint(storage::FileSystem& fs, const std::string& dir, std::uint64_t covers,
                        std::int64_t now_unix_ms) {
+  return BuildCheckpointInto(fs, dir, covers, now_unix_ms, dir).status();
+}
+
+Result<std::string> BuildCheckpointInto(storage::FileSystem& fs, const std::string& dir,
+                                        std::uint64_t covers, std::int64_t now_unix_ms,
+                                        const std::string& out_dir) {
   MasterState state;
   RecoveryOptions options;
   options.max_segment = covers;
   options.cut_torn_tail = false;
   auto report = RecoverState(fs, dir, options, &state);
   if (!report.ok()) return report.status();
-  return WriteCheckpoint(fs, dir, state, covers, now_unix_ms);
+  BUCKET_RETURN_IF_ERROR(fs.MakeDirs(out_dir));
+  BUCKET_RETURN_IF_ERROR(WriteCheckpoint(fs, out_dir, state, covers, now_unix_ms));
+  return storage::JoinPath(out_dir, CheckpointFileName(covers));
 }
 
 void DropObsoleteFiles(storage::FileSystem& fs, const std::string& dir) {

@@ -49,6 +49,10 @@ Result<RecoveryReport> RecoverState(storage::FileSystem& fs, const std::string& 
 // built from the previous checkpoint and the segments on disk.
 Status BuildCheckpoint(storage::FileSystem& fs, const std::string& dir, std::uint64_t covers,
                        std::int64_t now_unix_ms);
+// The same, written into `out_dir` instead (a backup); returns the file's path.
+Result<std::string> BuildCheckpointInto(storage::FileSystem& fs, const std::string& dir,
+                                        std::uint64_t covers, std::int64_t now_unix_ms,
+                                        const std::string& out_dir);
 
 // After checkpoint `newest` is durable: drops what the one before it no longer
 // needs (keep two checkpoints, and the segments after the older one).

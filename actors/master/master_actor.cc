@@ -77,6 +77,8 @@ void MasterActor::Handle(const Inbound& in, Context& ctx) {
           OnCommittedLength(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::SafeModeRequest>) {
           OnSafeModeRequest(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::BackupRequest>) {
+          OnBackup(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::ClusterStatusRequest>) {
           ReplyWhenDurable(in, msg::ClusterStatusResponse{BuildState(ctx)}, ctx);
         } else if constexpr (std::is_same_v<T, msg::Ping>) {
@@ -136,6 +138,16 @@ void MasterActor::OnSyncDone(actors::SyncId id, const Status& status, Context& c
     OnLogSynced(status, ctx);
   } else if (id == kCheckpointSync) {
     OnCheckpointDone(status, ctx);
+  } else if (id == kBackupSync && backup_waiter_) {
+    messages::BackupResponse response;
+    const Status outcome = status.ok() ? backup_result_->status() : status;
+    response.code = outcome.code();
+    response.detail = outcome.message();
+    if (outcome.ok()) response.path = backup_result_->value();
+    log_->info("{} backup: {}", config_.node_id,
+               outcome.ok() ? "written to " + response.path : outcome.ToString());
+    ctx.Reply(*backup_waiter_, std::move(response));
+    backup_waiter_.reset();
   }
 }
 
@@ -214,6 +226,29 @@ void MasterActor::MaybeCheckpoint(Context& ctx) {
                                     now = ctx.unix_ms()]() -> Status {
     BUCKET_RETURN_IF_ERROR(BuildCheckpoint(*fs, dir, covers, now));
     DropObsoleteFiles(*fs, dir);
+    return Status::Ok();
+  });
+}
+
+void MasterActor::OnBackup(const Inbound& in, const messages::BackupRequest& r, Context& ctx) {
+  if (backup_waiter_) {
+    ctx.Reply(in, messages::ErrorResponse{Code::kBusy, "a backup is already running"});
+    return;
+  }
+  // Seal the log here: the backup is the state as of this request, built off
+  // the loop from the previous checkpoint and the sealed segments.
+  auto sealed = oplog_->Roll();
+  if (!sealed.ok()) {
+    ctx.Stop("cannot start a new operation log segment: " + sealed.status().ToString());
+    return;
+  }
+  StartLogSync(ctx);
+  backup_waiter_ = in;
+  backup_result_ = std::make_shared<Result<std::string>>(Status::Internal("not run"));
+  ctx.RequestSync(kBackupSync, [fs = fs_, dir = config_.data_dir, covers = *sealed,
+                                now = ctx.unix_ms(), out = r.directory,
+                                result = backup_result_]() -> Status {
+    *result = BuildCheckpointInto(*fs, dir, covers, now, out);
     return Status::Ok();
   });
 }

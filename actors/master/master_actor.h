@@ -86,6 +86,8 @@ class MasterActor : public actors::Actor {
   void StartLogSync(actors::Context& ctx);
   void OnLogSynced(const Status& status, actors::Context& ctx);
   void MaybeCheckpoint(actors::Context& ctx);
+  void OnBackup(const actors::Inbound& in, const messages::BackupRequest& r,
+                actors::Context& ctx);
   void OnCheckpointDone(const Status& status, actors::Context& ctx);
   bool RefuseInSafeMode(const actors::Inbound& in, actors::Context& ctx);
   messages::ClusterState BuildState(actors::Context& ctx) const;
@@ -170,6 +172,8 @@ class MasterActor : public actors::Actor {
   std::deque<std::pair<std::uint64_t, std::function<void(actors::Context&)>>> deferred_;
   std::uint64_t sync_upto_ = 0;
   bool checkpoint_running_ = false;
+  std::optional<actors::Inbound> backup_waiter_;
+  std::shared_ptr<Result<std::string>> backup_result_;
   std::int64_t last_checkpoint_unix_ms_ = 0;
 
   std::map<ChunkHandle, Grant> grants_;

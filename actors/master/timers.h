@@ -19,6 +19,7 @@ enum MasterTimer : actors::TimerId {
 enum MasterSync : actors::SyncId {
   kLogSync = 1,
   kCheckpointSync = 2,
+  kBackupSync = 3,
 };
 
 inline constexpr actors::TimerId kCommandTimerBase = actors::TimerId{1} << 62;

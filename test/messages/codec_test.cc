@@ -59,6 +59,8 @@ std::vector<Message> OneOfEach() {
       LeaseResponse{Code::kOk, "", ChunkLocation{}, 1 << 20, 60000},
       SafeModeRequest{SafeModeAction::kLeave},
       SafeModeResponse{true, "waiting for chunkservers"},
+      BackupRequest{"/var/backups/bucket"},
+      BackupResponse{Code::kOk, "", "/var/backups/bucket/checkpoint-1.ckpt"},
       CorruptionReport{"chunkserver-1", 5, "block 3"},
       CorruptionAck{Code::kOk},
       CloneRequest{5, 6, 1 << 20, {"cs2", "tcp://a:1", "tcp://a:2"}, 1000},
