@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # From a fresh Debian 12 machine to a running local Bucket cluster:
 # installs what is missing, builds (Release), starts 1 master + 3 chunkservers
-# on loopback with their data under one folder, and opens the live monitor.
-# Leaving (Ctrl-C) stops the cluster cleanly; its data stays for next time.
+# on loopback with their data under one folder, and opens the `bucket` shell.
+# Leaving the shell (exit, Ctrl-D or Ctrl-C) stops the cluster cleanly; its
+# data stays for next time.
 #
 #   examples/quickstart.sh [CLUSTER_DIR]     (default: ./quickstart-cluster)
 set -euo pipefail
@@ -24,5 +25,8 @@ trap '"$bin/bucket-cluster" down "$dir"; echo "quickstart: cluster stopped; its 
 
 echo
 echo "quickstart: the cluster's data and logs are in $dir"
-echo "quickstart: watching it live; Ctrl-C stops the cluster"
-"$bin/bucket-monitor" --config "$dir/client.toml" || true
+echo "quickstart: watch it live from another terminal with:"
+echo "    $bin/bucket-monitor --config $dir/client.toml"
+echo "quickstart: leaving the shell stops the cluster"
+echo
+"$bin/bucket" --config "$dir/client.toml" || true

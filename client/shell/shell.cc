@@ -168,13 +168,16 @@ std::function<void(std::uint64_t, std::uint64_t)> Shell::ProgressFor(const std::
   struct State {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point last;
+    bool finished = false;
   };
   auto state = std::make_shared<State>();
   std::FILE* err = err_;
   return [state, err, what](std::uint64_t done, std::uint64_t total) {
     const auto now = std::chrono::steady_clock::now();
     const bool finished = total != 0 && done >= total;
+    if (state->finished) return;
     if (!finished && now - state->last < std::chrono::milliseconds(100)) return;
+    state->finished = finished;
     state->last = now;
     const double seconds = std::chrono::duration<double>(now - state->start).count();
     const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;

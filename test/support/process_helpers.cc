@@ -1,6 +1,7 @@
 #include "test/support/process_helpers.h"
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -77,22 +78,53 @@ std::vector<std::string> ReadLines(const std::string& path) {
 CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
                          const std::string& stdin_text) {
   char out_pattern[] = "/tmp/bucket-cmd-XXXXXX";
-  const int out_fd = ::mkstemp(out_pattern);
+  const int out_fd = ::mkostemp(out_pattern, O_CLOEXEC);
+  char only_out_pattern[] = "/tmp/bucket-out-XXXXXX";
+  const int only_out_fd = ::mkostemp(only_out_pattern, O_CLOEXEC);
+  char only_err_pattern[] = "/tmp/bucket-err-XXXXXX";
+  const int only_err_fd = ::mkostemp(only_err_pattern, O_CLOEXEC);
   char in_pattern[] = "/tmp/bucket-in-XXXXXX";
-  const int in_fd = ::mkstemp(in_pattern);
+  const int in_fd = ::mkostemp(in_pattern, O_CLOEXEC);
   (void)!::write(in_fd, stdin_text.data(), stdin_text.size());
   ::lseek(in_fd, 0, SEEK_SET);
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  // stdout and stderr each go through a pipe to a small tee: once to their own
+  // file, once to the combined one, so tests can check either.
+  int out_pipe[2], err_pipe[2];
+  (void)!::pipe2(out_pipe, O_CLOEXEC);
+  (void)!::pipe2(err_pipe, O_CLOEXEC);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in_fd, STDIN_FILENO);
-    ::dup2(out_fd, STDOUT_FILENO);
-    ::dup2(out_fd, STDERR_FILENO);
+    ::dup2(out_pipe[1], STDOUT_FILENO);  // dup2 clears close-on-exec on the copies only
+    ::dup2(err_pipe[1], STDERR_FILENO);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  std::thread tee([&] {
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    int open_fds = 2;
+    char buffer[65536];
+    while (open_fds > 0) {
+      if (::poll(fds, 2, -1) < 0) break;
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+        const ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
+        if (n <= 0) {
+          ::close(fds[i].fd);
+          fds[i].fd = -1;
+          --open_fds;
+          continue;
+        }
+        (void)!::write(i == 0 ? only_out_fd : only_err_fd, buffer, static_cast<std::size_t>(n));
+        (void)!::write(out_fd, buffer, static_cast<std::size_t>(n));
+      }
+    }
+  });
   CommandResult result;
   const auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
@@ -105,10 +137,17 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  tee.join();
   ::close(out_fd);
+  ::close(only_out_fd);
+  ::close(only_err_fd);
   ::close(in_fd);
   result.output = ReadFile(out_pattern);
+  result.out = ReadFile(only_out_pattern);
+  result.err = ReadFile(only_err_pattern);
   std::remove(out_pattern);
+  std::remove(only_out_pattern);
+  std::remove(only_err_pattern);
   std::remove(in_pattern);
   return result;
 }

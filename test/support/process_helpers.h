@@ -32,7 +32,9 @@ std::string Program(const std::string& name);
 
 struct CommandResult {
   int exit_code = -1;
-  std::string output;  // stdout and stderr together
+  std::string output;  // stdout and stderr together, in order
+  std::string out;     // stdout alone
+  std::string err;     // stderr alone
 };
 // Runs `argv` to completion (bounded by `limit`; killed past it).
 CommandResult RunCommand(const std::vector<std::string>& argv,
