@@ -330,7 +330,7 @@ void FileClient::WriteMutation(std::shared_ptr<WriteOp> op, std::uint64_t offset
 
 // --- reads ---------------------------------------------------------------------------------
 
-std::vector<msg::ReplicaLocation> FileClient::ReadOrder(const msg::ChunkLocation& chunk) const {
+std::vector<msg::ReplicaLocation> FileClient::ReadOrder(const msg::ChunkLocation& chunk) {
   std::vector<msg::ReplicaLocation> near, far;
   for (const auto& replica : chunk.replicas) {
     const std::string host = HostOf(replica.rpc_endpoint);
@@ -338,13 +338,13 @@ std::vector<msg::ReplicaLocation> FileClient::ReadOrder(const msg::ChunkLocation
                        host == "localhost";
     (local ? near : far).push_back(replica);
   }
-  // Spread the load of equally near replicas over them, chunk by chunk.
+  // Spread the load of equally near replicas over them, read by read.
+  const std::uint64_t turn = rotation_++;
   if (!far.empty()) {
-    std::rotate(far.begin(), far.begin() + static_cast<long>(chunk.handle % far.size()), far.end());
+    std::rotate(far.begin(), far.begin() + static_cast<long>(turn % far.size()), far.end());
   }
   if (!near.empty()) {
-    std::rotate(near.begin(), near.begin() + static_cast<long>(chunk.handle % near.size()),
-                near.end());
+    std::rotate(near.begin(), near.begin() + static_cast<long>(turn % near.size()), near.end());
   }
   near.insert(near.end(), far.begin(), far.end());
   return near;
@@ -406,7 +406,10 @@ void FileClient::ReadPiece(std::shared_ptr<ReadOp> op, std::size_t slot, std::ui
              --op->in_flight;
              return RunRead(op, c);
            }
-           ReadFromReplica(op, slot, offset, length, located->chunks.front(), 0, attempt, c);
+           // The order to try the replicas in, fixed for this piece.
+           msg::ChunkLocation chunk = located->chunks.front();
+           chunk.replicas = ReadOrder(chunk);
+           ReadFromReplica(op, slot, offset, length, std::move(chunk), 0, attempt, c);
          });
 }
 
@@ -414,7 +417,7 @@ void FileClient::ReadFromReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
                                  std::uint64_t offset, std::uint64_t length,
                                  msg::ChunkLocation chunk, std::size_t replica, int attempt,
                                  Context& ctx) {
-  const auto order = ReadOrder(chunk);
+  const auto& order = chunk.replicas;  // in the order ReadPiece chose
   auto piece_done = [this, op](Context& c) {
     --op->in_flight;
     RunRead(op, c);

@@ -99,7 +99,8 @@ class FileClient {
                        std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
                        int attempt, actors::Context& ctx);
   void RunAppend(std::shared_ptr<AppendOp> op, actors::Context& ctx);
-  std::vector<messages::ReplicaLocation> ReadOrder(const messages::ChunkLocation& chunk) const;
+  // The replicas to try, nearest first, rotating among equals read by read.
+  std::vector<messages::ReplicaLocation> ReadOrder(const messages::ChunkLocation& chunk);
 
   RpcActor* rpc_;
   config::ClientConfig config_;

@@ -38,6 +38,10 @@ struct ChunkserverConfig {
   // (also fdatasync'ed on every replica: survives a power cut).
   std::string durability = "applied";
 
+  // [scrub]: verifies cold chunks' checksums in the background.
+  std::uint64_t scrub_rate_bytes = 8ull << 20;  // bytes per second; 0 turns it off
+  std::int64_t scrub_interval_ms = 1000;
+
   // [limits]
   std::uint64_t max_message_bytes = 80ull << 20;
 

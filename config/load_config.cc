@@ -81,6 +81,16 @@ Result<MasterConfig> ReadMaster(TomlReader reader) {
   reader.Duration("safe_mode.extension", &c.safe_mode_extension_ms, 0, kDayMs);
   reader.Duration("reports.interval", &c.report_interval_ms, 100, kDayMs);
   reader.Duration("retry_cache.window", &c.retry_cache_window_ms, 1000, kDayMs);
+  reader.Duration("repair.delay", &c.repair_delay_ms, 0, 7 * kDayMs);
+  reader.Int("repair.per_node", &c.repairs_per_node, 1, 1000);
+  reader.Int("repair.max_in_flight", &c.repairs_max, 1, 100000);
+  reader.Size("repair.rate", &c.repair_rate_bytes, 1 << 20, 1ull << 40);
+  reader.Duration("repair.interval", &c.repair_interval_ms, 10, kDayMs);
+  reader.Bool("rebalance.enabled", &c.rebalance);
+  reader.Double("rebalance.threshold", &c.rebalance_threshold, 0.001, 1.0);
+  reader.Int("rebalance.max_in_flight", &c.rebalance_moves_max, 1, 10000);
+  reader.Duration("rebalance.interval", &c.rebalance_interval_ms, 10, kDayMs);
+  reader.Int("gc.deletes_per_report", &c.deletes_per_report_max, 1, 1000000);
   reader.Int("namespace.replication", &c.default_replication, 1, 16);
   reader.Size("namespace.chunk_size", &c.default_chunk_size_bytes, 64 << 10, 1ull << 30);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
@@ -114,6 +124,8 @@ Result<ChunkserverConfig> ReadChunkserver(TomlReader reader) {
   reader.Duration("data.buffer_timeout", &c.buffer_timeout_ms, 100, kDayMs);
   reader.Duration("data.mutation_timeout", &c.mutation_timeout_ms, 10, kDayMs);
   reader.String("data.durability", &c.durability);
+  reader.Size("scrub.rate", &c.scrub_rate_bytes, 0, 1ull << 40);
+  reader.Duration("scrub.interval", &c.scrub_interval_ms, 10, kDayMs);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
   if (c.durability != "applied" && c.durability != "fsync") {

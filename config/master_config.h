@@ -50,6 +50,22 @@ struct MasterConfig {
   // [retry_cache]
   std::int64_t retry_cache_window_ms = 600000;
 
+  // [repair]: re-replication of chunks below their replication factor.
+  std::int64_t repair_delay_ms = 600000;  // after a replica is lost (HDFS waits ~10 min)
+  std::int64_t repairs_per_node = 2;      // clones at once per chunkserver, as source or target
+  std::int64_t repairs_max = 20;          // clones at once in the cluster
+  std::uint64_t repair_rate_bytes = 64ull << 20;  // per clone, bytes per second
+  std::int64_t repair_interval_ms = 1000;  // how often chunks are checked
+
+  // [rebalance]
+  bool rebalance = true;
+  double rebalance_threshold = 0.10;  // move replicas while disk use differs by more
+  std::int64_t rebalance_moves_max = 4;
+  std::int64_t rebalance_interval_ms = 10000;
+
+  // [gc]
+  std::int64_t deletes_per_report_max = 1000;  // replica deletions ordered per report reply
+
   // [limits]
   std::uint64_t max_message_bytes = 80ull << 20;
 

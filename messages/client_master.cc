@@ -1,5 +1,7 @@
 #include "messages/client_master.h"
 
+#include "messages/master_chunkserver.h"
+
 namespace bucket::messages {
 
 Status CreateRequest::Validate() const {
@@ -60,6 +62,11 @@ Status BackupRequest::Validate() const {
     return Status::InvalidArgument("the backup directory must be an absolute local path");
   }
   return Status::Ok();
+}
+
+Status NodeAdminRequest::Validate() const {
+  if (static_cast<int>(action) > 2) return Status::InvalidArgument("unknown node action");
+  return ValidateNodeId(node_id, "node_id");
 }
 
 }  // namespace bucket::messages

@@ -13,6 +13,8 @@
 //   C:LeaseRequest     ( M:LeaseResponse )       the primary and version for writing
 //   C:SafeModeRequest  ( M:SafeModeResponse )
 //   C:BackupRequest    ( M:BackupResponse )      a consistent metadata backup, while running
+//   C:NodeAdminRequest ( M:NodeAdminResponse )   drain, maintenance, back to normal
+//   C:FsckRequest      ( M:FsckResponse )        chunks that need attention under a path
 //
 // Mutations are idempotent under retry: a request resent with the same request
 // id by the same client is answered from the master's retry cache as the first
@@ -225,6 +227,66 @@ struct BackupResponse {
   MSGPACK_DEFINE(code, detail, path);
 };
 
+enum class NodeAdminAction : std::uint8_t {
+  kNormal = 0,       // end a drain or maintenance
+  kDrain = 1,        // copy every replica elsewhere; then it is safe to remove
+  kMaintenance = 2,  // a planned restart: no re-replication of its chunks meanwhile
+};
+
+struct NodeAdminRequest {
+  static constexpr Kind kKind = Kind::kNodeAdminRequest;
+  std::string node_id;
+  NodeAdminAction action = NodeAdminAction::kNormal;
+  MSGPACK_DEFINE(node_id, action);
+  Status Validate() const;
+};
+
+struct NodeAdminResponse {
+  static constexpr Kind kKind = Kind::kNodeAdminResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  MSGPACK_DEFINE(code, detail);
+};
+
+struct FsckRequest {
+  static constexpr Kind kKind = Kind::kFsckRequest;
+  std::string path = "/";
+  std::uint32_t problems_max = 1000;  // list at most this many problem chunks
+  MSGPACK_DEFINE(path, problems_max);
+  Status Validate() const { return ValidatePath(path); }
+};
+
+// One chunk that needs attention.
+struct FsckProblem {
+  std::string path;
+  std::uint64_t index = 0;
+  std::uint64_t handle = 0;
+  std::string problem;  // "under-replicated", "corrupt", "stale-only", "lost"
+  std::uint32_t live_replicas = 0;
+  std::uint32_t wanted_replicas = 0;
+  MSGPACK_DEFINE(path, index, handle, problem, live_replicas, wanted_replicas);
+};
+
+struct FsckResponse {
+  static constexpr Kind kKind = Kind::kFsckResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::uint64_t files = 0;
+  std::uint64_t directories = 0;
+  std::uint64_t chunks = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t healthy = 0;
+  std::uint64_t under_replicated = 0;
+  std::uint64_t corrupt = 0;
+  std::uint64_t stale_only = 0;
+  std::uint64_t lost = 0;
+  std::vector<FsckProblem> problems;
+  bool truncated = false;
+  MSGPACK_DEFINE(code, detail, files, directories, chunks, bytes, healthy, under_replicated,
+                 corrupt, stale_only, lost, problems, truncated);
+};
+
 }  // namespace bucket::messages
 
 MSGPACK_ADD_ENUM(bucket::messages::SafeModeAction);
+MSGPACK_ADD_ENUM(bucket::messages::NodeAdminAction);

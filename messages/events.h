@@ -42,8 +42,9 @@ struct ChunkserverStatus {
   double write_ops_per_s = 0;
   double read_bytes_per_s = 0;
   double write_bytes_per_s = 0;
+  bool drained = false;  // draining, and every chunk it held now has its replicas elsewhere
   MSGPACK_DEFINE(address, state, load, heartbeat_age_ms, read_ops_per_s, write_ops_per_s,
-                 read_bytes_per_s, write_bytes_per_s);
+                 read_bytes_per_s, write_bytes_per_s, drained);
 };
 
 // Counts of chunks needing attention; filled in as the healing machinery grows.

@@ -62,6 +62,10 @@ enum class Kind : std::uint16_t {
   kSafeModeResponse = 77,
   kBackupRequest = 78,
   kBackupResponse = 79,
+  kNodeAdminRequest = 80,
+  kNodeAdminResponse = 81,
+  kFsckRequest = 82,
+  kFsckResponse = 83,
 
   // data path
   kPushReserveRequest = 120,

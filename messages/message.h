@@ -25,7 +25,8 @@ using Message = std::variant<
     ClusterStatusRequest, ClusterStatusResponse, MkdirRequest, CreateRequest, DeleteRequest,
     UndeleteRequest, RenameRequest, NamespaceResponse, ListRequest, ListResponse, StatRequest,
     StatResponse, LocateRequest, LocateResponse, LeaseRequest, LeaseResponse, SafeModeRequest,
-    SafeModeResponse, BackupRequest, BackupResponse,
+    SafeModeResponse, BackupRequest, BackupResponse, NodeAdminRequest, NodeAdminResponse,
+    FsckRequest, FsckResponse,
     // data path
     PushReserveRequest, PushReserveResponse, DataPiece, WriteRequest, WriteResponse,
     AppendRequest, AppendResponse, ApplyRequest, ApplyResponse, ReadRequest, ReadResponse,

@@ -31,6 +31,7 @@ void ChunkserverActor::Start(Context& ctx) {
   log_->info("{} started; rpc {} data {} rack {}; {} chunks", address_.node_id,
              address_.rpc_endpoint, address_.data_endpoint, address_.rack, store_->size());
   SendRegistration(ctx);
+  if (config_.scrub_rate_bytes > 0) ctx.SetTimer(kScrub, Millis(config_.scrub_interval_ms));
   ctx.SetTimer(kExpireBuffers, Millis(std::max<std::int64_t>(100, config_.buffer_timeout_ms / 4)));
 }
 
@@ -171,9 +172,19 @@ void ChunkserverActor::OnTimer(actors::TimerId id, Context& ctx) {
       SendReport(ctx);
       ctx.SetTimer(kReport, Millis(report_interval_ms_));
       break;
+    case kScrub:
+      Scrub(ctx);
+      ctx.SetTimer(kScrub, Millis(config_.scrub_interval_ms));
+      break;
     case kExpireBuffers:
       for (const auto& data_id : buffers_.Expire(ctx.now())) {
         log_->debug("{} dropped idle pushed data {}", address_.node_id, data_id);
+      }
+      // Leases that ran out with nothing in flight are forgotten.
+      for (auto it = leases_.begin(); it != leases_.end();) {
+        const bool done = ctx.now() >= it->second.until && it->second.in_flight == 0 &&
+                          !it->second.extending && it->second.revoke_waiters.empty();
+        it = done ? leases_.erase(it) : std::next(it);
       }
       ctx.SetTimer(kExpireBuffers,
                    Millis(std::max<std::int64_t>(100, config_.buffer_timeout_ms / 4)));
@@ -237,7 +248,13 @@ void ChunkserverActor::SendReport(Context& ctx) {
 
 void ChunkserverActor::DeleteChunks(const std::vector<std::uint64_t>& handles) {
   for (std::uint64_t handle : handles) {
-    if (leases_.count(handle) != 0 || clones_.count(handle) != 0) continue;  // in use
+    auto lease = leases_.find(handle);
+    if ((lease != leases_.end() && lease->second.in_flight > 0) || clones_.count(handle) != 0) {
+      continue;  // in use; the next report's reply says it again
+    }
+    leases_.erase(handle);
+    applies_.erase(handle);
+    corrupt_.erase(handle);
     Status deleted = store_->Delete(handle);
     if (deleted.ok()) {
       log_->info("{} deleted chunk {} (the master no longer needs it here)", address_.node_id,
@@ -361,9 +378,50 @@ void ChunkserverActor::OnLeaseExtended(const msg::LeaseExtendResponse& r, Contex
 
 void ChunkserverActor::ReportCorruption(std::uint64_t handle, const std::string& detail,
                                         Context& ctx) {
+  if (!corrupt_.insert(handle).second) return;  // reported already
   log_->error("{} chunk {} is corrupt: {}", address_.node_id, handle, detail);
   ctx.Request(config_.master_rpc, NextId(),
               msg::CorruptionReport{address_.node_id, handle, detail});
+}
+
+}  // namespace bucket::chunkserver
+
+namespace bucket::chunkserver {
+
+void ChunkserverActor::Scrub(Context& ctx) {
+  // A rate's worth of bytes per run, through the chunks in handle order; chunks
+  // in use (leased, with orders queued, being cloned) are left for a later pass.
+  std::uint64_t budget =
+      config_.scrub_rate_bytes * static_cast<std::uint64_t>(config_.scrub_interval_ms) / 1000;
+  const auto chunks = store_->Report();  // sorted by handle
+  if (chunks.empty()) return;
+  auto resume = std::lower_bound(chunks.begin(), chunks.end(), scrub_handle_,
+                                 [](const auto& c, std::uint64_t h) { return c.handle < h; });
+  std::size_t i = resume == chunks.end() ? 0 : static_cast<std::size_t>(resume - chunks.begin());
+  if (chunks[i].handle != scrub_handle_) scrub_offset_ = 0;
+  for (std::size_t steps = 0; budget > 0 && steps < chunks.size();) {
+    const auto& chunk = chunks[i];
+    scrub_handle_ = chunk.handle;
+    const auto& queued = applies_.find(chunk.handle);
+    const bool busy = IsPrimary(chunk.handle, ctx.now()) ||
+                      (queued != applies_.end() && !queued->second.waiting.empty()) ||
+                      clones_.count(chunk.handle) != 0 || corrupt_.count(chunk.handle) != 0;
+    if (busy || scrub_offset_ >= chunk.length) {  // done with this one: the next
+      i = (i + 1) % chunks.size();
+      ++steps;
+      scrub_offset_ = 0;
+      continue;
+    }
+    const std::uint64_t n = std::min(budget, chunk.length - scrub_offset_);
+    auto checked = store_->Read(chunk.handle, scrub_offset_, n);
+    if (!checked.ok() && checked.status().code() == Code::kCorruption) {
+      ReportCorruption(chunk.handle, "found by the scrubber: " + checked.status().message(), ctx);
+    }
+    scrubbed_bytes_ += n;
+    scrub_offset_ += n;
+    budget -= n;
+  }
+  CheckLostChunks(ctx);
 }
 
 }  // namespace bucket::chunkserver

@@ -51,6 +51,8 @@ class ChunkserverActor : public actors::Actor {
   const PushBuffers& buffers() const { return buffers_; }
   // True if this node holds a lease on `handle` valid at `now`.
   bool IsPrimary(std::uint64_t handle, actors::Millis now) const;
+  std::uint64_t scrubbed_bytes() const { return scrubbed_bytes_; }
+  bool IsCorrupt(std::uint64_t handle) const { return corrupt_.count(handle) != 0; }
 
  private:
   // The lease this node holds as primary for a chunk.
@@ -79,6 +81,7 @@ class ChunkserverActor : public actors::Actor {
     std::set<std::string> waiting;  // secondaries not yet answered
     std::vector<std::string> failed;
     std::string failure;
+    Code failure_code = Code::kOk;  // the replicas' common error; kUnavailable if they differ
     bool local_durable = true;
   };
   // A primary's order, on a secondary.
@@ -114,6 +117,8 @@ class ChunkserverActor : public actors::Actor {
   void MaybeExtendLease(std::uint64_t handle, actors::Context& ctx);
   void OnLeaseExtended(const messages::LeaseExtendResponse& r, actors::Context& ctx);
   void ReportCorruption(std::uint64_t handle, const std::string& detail, actors::Context& ctx);
+  // The scrubber: verifies up to a rate's worth of cold chunk bytes.
+  void Scrub(actors::Context& ctx);
   void CheckLostChunks(actors::Context& ctx);
 
   // --- pushed data (chunkserver_push.cc) ---
@@ -177,6 +182,11 @@ class ChunkserverActor : public actors::Actor {
   std::set<std::uint64_t> length_dirty_;  // chunks whose new length the master has not heard
   std::map<std::uint64_t, Clone> clones_;                   // by handle
   std::map<std::uint64_t, std::uint64_t> clone_reads_;      // request id -> handle
+
+  std::set<std::uint64_t> corrupt_;  // replicas found corrupt: never served, awaiting deletion
+  std::uint64_t scrub_handle_ = 0;   // where the scrubber goes on
+  std::uint64_t scrub_offset_ = 0;
+  std::uint64_t scrubbed_bytes_ = 0;
 
   // Counters for heartbeats.
   std::uint64_t read_ops_ = 0, write_ops_ = 0, read_bytes_ = 0, write_bytes_ = 0;

@@ -180,9 +180,14 @@ void ChunkserverActor::OnApplyAnswer(std::uint64_t request_id, const Status& sta
   if (m == mutations_.end()) return;
   m->second.waiting.erase(node);
   if (!status.ok()) {
-    m->second.failed.push_back(node);
-    if (!m->second.failure.empty()) m->second.failure += "; ";
-    m->second.failure += node + ": " + status.ToString();
+    Mutation& failed = m->second;
+    failed.failed.push_back(node);
+    if (!failed.failure.empty()) failed.failure += "; ";
+    failed.failure += node + ": " + status.ToString();
+    // A common cause (every failure a full disk) is passed on as such.
+    const bool same = failed.failure_code == Code::kOk || failed.failure_code == status.code();
+    failed.failure_code = same && status.code() != Code::kTimeout ? status.code()
+                                                                   : Code::kUnavailable;
   }
   MaybeFinishMutation(id, ctx);
 }
@@ -193,7 +198,7 @@ void ChunkserverActor::MaybeFinishMutation(std::uint64_t id, Context& ctx) {
   if (m.failed.empty()) {
     FinishMutation(id, Status::Ok(), ctx);
   } else {
-    FinishMutation(id, Status::Unavailable("replicas failed: " + m.failure), ctx);
+    FinishMutation(id, Status(m.failure_code, "replicas failed: " + m.failure), ctx);
   }
 }
 

@@ -29,6 +29,11 @@ void ChunkserverActor::OnRead(const Inbound& in, const msg::ReadRequest& r, Cont
                           std::to_string(r.handle)));
     return;
   }
+  if (corrupt_.count(r.handle) != 0) {
+    fail(Status::Corruption(address_.node_id + ": chunk " + std::to_string(r.handle) +
+                            " failed a checksum here; read another replica"));
+    return;
+  }
   if (r.version > chunk->version) {
     fail(Status::StaleVersion(address_.node_id + " holds chunk " + std::to_string(r.handle) +
                               " at version " + std::to_string(chunk->version) + ", behind " +
@@ -61,12 +66,13 @@ void ChunkserverActor::OnClone(const Inbound& in, const msg::CloneRequest& r, Co
     return;
   }
   if (const StoredChunk* existing = store_->Find(r.handle)) {
-    if (existing->version >= r.version) {
+    if (existing->version >= r.version && corrupt_.count(r.handle) == 0) {
       ctx.Reply(in, msg::CloneResponse{Code::kOk, "already held", r.handle, existing->version,
                                        existing->length});
       return;
     }
-    (void)store_->Delete(r.handle);  // a stale copy: replaced whole
+    (void)store_->Delete(r.handle);  // a stale or corrupt copy: replaced whole
+    corrupt_.erase(r.handle);
   }
   // Version 0 marks it incomplete: a crash mid-copy leaves a stale replica that
   // the master deletes, never a short one that looks current.

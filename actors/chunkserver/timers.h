@@ -11,6 +11,7 @@ enum ChunkserverTimer : actors::TimerId {
   kHeartbeat = 2,
   kReport = 3,
   kExpireBuffers = 4,
+  kScrub = 5,
 };
 
 inline constexpr actors::TimerId kRangeMask = actors::TimerId{7} << 60;

@@ -29,6 +29,8 @@ struct Replica {
 struct ChunkInfo {
   std::uint64_t version = 1;
   std::uint32_t references = 1;
+  std::uint8_t replication = 0;  // wanted replicas (the most any file sharing it asks for)
+  std::uint64_t owner = 0;       // the inode of a file that holds it (for priorities, fsck)
   // Until when (wall clock) a lease granted before a master restart may still be
   // held: no other primary until then. Logged with every grant and extension.
   std::int64_t lease_until_unix_ms = 0;

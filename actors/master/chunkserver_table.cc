@@ -71,6 +71,7 @@ bool ChunkserverTable::OnHeartbeat(const messages::Heartbeat& heartbeat, Millis 
 std::vector<StateChange> ChunkserverTable::CheckLiveness(Millis now) {
   std::vector<StateChange> changes;
   for (auto& [id, info] : nodes_) {
+    if (info.admin == AdminState::kMaintenance) continue;  // a planned restart: not dead
     const Millis silent = now - info.last_heard;
     if (info.state == NodeState::kUp && silent >= suspect_after_) {
       info.state = NodeState::kSuspect;
@@ -102,6 +103,14 @@ ChunkserverInfo* ChunkserverTable::ByIndexMutable(std::uint32_t index) {
   return index < by_index_.size() ? FindMutable(by_index_[index]) : nullptr;
 }
 
+Status ChunkserverTable::SetAdmin(const std::string& node_id, AdminState admin) {
+  auto it = nodes_.find(node_id);
+  if (it == nodes_.end()) return Status::NotFound("no chunkserver " + node_id);
+  it->second.admin = admin;
+  it->second.drained = false;
+  return Status::Ok();
+}
+
 void ChunkserverTable::DecayCreations() {
   for (auto& [id, info] : nodes_) info.recent_creations /= 2;
 }
@@ -118,7 +127,8 @@ std::vector<messages::ChunkserverStatus> ChunkserverTable::Snapshot(Millis now) 
   for (const auto& [id, info] : nodes_) {
     messages::ChunkserverStatus row;
     row.address = info.address;
-    row.state = info.state;
+    row.state = info.shown();
+    row.drained = info.drained;
     row.load = info.load;
     row.heartbeat_age_ms = static_cast<std::uint64_t>((now - info.last_heard).count());
     const Millis elapsed = info.last_heard - info.previous_load_at;

@@ -23,6 +23,13 @@ namespace bucket::master {
 using actors::Millis;
 using messages::NodeState;
 
+// What an administrator asked of a chunkserver, beside its liveness.
+enum class AdminState : std::uint8_t {
+  kNone,
+  kDraining,     // its replicas are copied elsewhere; they do not count toward the factor
+  kMaintenance,  // a planned restart: never declared dead, no re-replication meanwhile
+};
+
 struct ChunkserverInfo {
   std::uint32_t index = 0;  // small, stable for the master's lifetime: keys replica lists
   messages::NodeAddress address;
@@ -34,8 +41,29 @@ struct ChunkserverInfo {
   Millis last_heard{0};
   Millis registered_at{0};
   std::uint32_t recent_creations = 0;  // chunks placed here lately (decays)
+  AdminState admin = AdminState::kNone;
+  bool drained = false;
 
-  bool usable() const { return state == NodeState::kUp; }
+  // Its replicas can be read (and used as clone sources).
+  bool live() const {
+    return admin == AdminState::kMaintenance || state == NodeState::kUp ||
+           state == NodeState::kSuspect;
+  }
+  // Its replicas count toward a chunk's replication factor.
+  bool counts() const { return live() && admin != AdminState::kDraining; }
+  // Its replicas may take part in a lease (mutations).
+  bool writable() const { return state == NodeState::kUp && admin != AdminState::kMaintenance; }
+  // New replicas may be placed on it.
+  bool usable() const {
+    return state == NodeState::kUp && admin == AdminState::kNone && load.failed_disks == 0 &&
+           load.free_bytes > 0;
+  }
+  // The state people see.
+  NodeState shown() const {
+    if (admin == AdminState::kMaintenance) return NodeState::kMaintenance;
+    if (admin == AdminState::kDraining && state != NodeState::kDead) return NodeState::kDraining;
+    return state;
+  }
   double utilization() const {
     return load.capacity_bytes == 0
                ? 1.0
@@ -74,6 +102,7 @@ class ChunkserverTable {
   ChunkserverInfo* ByIndexMutable(std::uint32_t index);
   // Halves every node's recent-creation count (called on a timer).
   void DecayCreations();
+  Status SetAdmin(const std::string& node_id, AdminState admin);
   const std::map<std::string, ChunkserverInfo>& all() const { return nodes_; }
   std::size_t CountInState(NodeState state) const;
 

@@ -36,6 +36,8 @@ void MasterActor::Start(Context& ctx) {
                                                             60000)));
   ctx.SetTimer(kCheckSafeMode, Millis(config_.heartbeat_interval_ms));
   ctx.SetTimer(kDecayCreations, Millis(10000));
+  ctx.SetTimer(kRepairScan, Millis(config_.repair_interval_ms));
+  ctx.SetTimer(kRebalanceScan, Millis(config_.rebalance_interval_ms));
 }
 
 void MasterActor::Handle(const Inbound& in, Context& ctx) {
@@ -79,6 +81,14 @@ void MasterActor::Handle(const Inbound& in, Context& ctx) {
           OnSafeModeRequest(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::BackupRequest>) {
           OnBackup(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::CloneResponse>) {
+          OnCloneResponse(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::CorruptionReport>) {
+          OnCorruptionReport(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::NodeAdminRequest>) {
+          OnNodeAdmin(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::FsckRequest>) {
+          OnFsck(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::ClusterStatusRequest>) {
           ReplyWhenDurable(in, msg::ClusterStatusResponse{BuildState(ctx)}, ctx);
         } else if constexpr (std::is_same_v<T, msg::Ping>) {
@@ -126,6 +136,14 @@ void MasterActor::OnTimer(actors::TimerId id, Context& ctx) {
     case kDecayCreations:
       chunkservers_.DecayCreations();
       ctx.SetTimer(kDecayCreations, Millis(10000));
+      break;
+    case kRepairScan:
+      OnRepairScan(ctx);
+      ctx.SetTimer(kRepairScan, Millis(config_.repair_interval_ms));
+      break;
+    case kRebalanceScan:
+      OnRebalanceScan(ctx);
+      ctx.SetTimer(kRebalanceScan, Millis(config_.rebalance_interval_ms));
       break;
     default:
       log_->error("{} fired unknown timer {}", config_.node_id, id);
@@ -288,19 +306,7 @@ messages::ClusterState MasterActor::BuildState(Context& ctx) const {
   state.master.oplog_bytes = oplog_->current_segment_bytes();
   state.master.last_checkpoint_unix_ms = static_cast<std::uint64_t>(last_checkpoint_unix_ms_);
   state.chunkservers = chunkservers_.Snapshot(ctx.now());
-  state.health.pending_deletion = state_.tree().trash().size();
-  state_.chunks().ForEach([&](ChunkHandle, const ChunkInfo& info) {
-    std::size_t current = 0, stale = 0;
-    for (const auto& r : info.replicas) {
-      if (r.version == info.version) {
-        ++current;
-      } else {
-        ++stale;
-      }
-    }
-    if (current == 0 && info.version > 1) ++state.health.lost;
-    if (stale > 0) ++state.health.stale;
-  });
+  state.health = Health();
   return state;
 }
 

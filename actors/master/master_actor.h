@@ -56,12 +56,32 @@ class MasterActor : public actors::Actor {
   const MasterState& state() const { return state_; }
   const LeaseTable& leases() const { return leases_; }
   bool safe_mode() const { return safe_mode_; }
+  messages::ClusterHealth Health() const;
+  std::vector<ChunkHandle> RepairsInFlight() const {
+    std::vector<ChunkHandle> handles;
+    for (const auto& [handle, repair] : repairs_) handles.push_back(handle);
+    return handles;
+  }
 
  private:
   struct PendingCommand {
     ChunkHandle handle = 0;
     NodeIndex node = 0;
     std::uint64_t version = 0;  // answers for an earlier attempt are ignored
+    bool repair = false;        // a clone or a repair's version bump, not a lease grant
+  };
+  // A chunk being copied to a new replica (repair, drain or rebalance), then
+  // having its version bumped on every replica that holds it.
+  struct Repair {
+    NodeIndex source = 0;
+    NodeIndex target = 0;
+    std::uint64_t version = 0;       // the version copied
+    std::optional<NodeIndex> remove_after;  // a rebalance move: the replica to drop after
+    bool bumping = false;            // the clone is done; the version bump is out
+    std::vector<NodeIndex> bump_nodes;
+    std::set<NodeIndex> acked;
+    std::size_t outstanding = 0;
+    actors::Millis started{0};
   };
   // A lease grant between its logged version bump and the replicas' answers.
   struct Grant {
@@ -131,6 +151,31 @@ class MasterActor : public actors::Actor {
   messages::ChunkLocation LocationOf(std::uint64_t index, ChunkHandle handle,
                                      bool readable_only) const;
 
+  // --- repair, rebalance, administration (master_repair.cc) ---
+  void OnRepairScan(actors::Context& ctx);
+  // Starts copying `handle` to a new replica; false if it cannot start now.
+  bool StartRepair(ChunkHandle handle, std::optional<NodeIndex> remove_after,
+                   std::optional<NodeIndex> target_hint, actors::Context& ctx);
+  void OnCloneResponse(const actors::Inbound& in, const messages::CloneResponse& r,
+                       actors::Context& ctx);
+  void OnRepairAnswered(ChunkHandle handle, NodeIndex node, bool ok, actors::Context& ctx);
+  void FinishRepair(ChunkHandle handle, const Status& status, actors::Context& ctx);
+  void OnCorruptionReport(const actors::Inbound& in, const messages::CorruptionReport& r,
+                          actors::Context& ctx);
+  void OnRebalanceScan(actors::Context& ctx);
+  void OnNodeAdmin(const actors::Inbound& in, const messages::NodeAdminRequest& r,
+                   actors::Context& ctx);
+  void OnFsck(const actors::Inbound& in, const messages::FsckRequest& r, actors::Context& ctx);
+  // Replica deletions for `node` to send with its next report reply, bounded.
+  std::vector<ChunkHandle> TakeDeletes(NodeIndex node, std::vector<ChunkHandle> also);
+  void ScheduleDelete(ChunkHandle handle, NodeIndex node, const std::string& why,
+                      actors::Context& ctx);
+  // Live current replicas of `handle` (readable), and those that count toward its factor.
+  std::vector<NodeIndex> LiveReplicas(ChunkHandle handle) const;
+  std::size_t CountedReplicas(ChunkHandle handle) const;
+  std::uint32_t WantedReplicas(const ChunkInfo& info) const;
+  std::uint64_t ChunkSizeOf(const ChunkInfo& info) const;
+
   // --- leases (master_leases.cc) ---
   void OnLeaseRequest(const actors::Inbound& in, const messages::LeaseRequest& r,
                       actors::Context& ctx);
@@ -180,6 +225,12 @@ class MasterActor : public actors::Actor {
   std::map<ChunkHandle, std::vector<actors::Inbound>> blocked_;
   std::map<std::uint64_t, PendingCommand> commands_;
   std::uint64_t next_command_id_ = 1;
+
+  std::map<ChunkHandle, Repair> repairs_;
+  std::map<ChunkHandle, actors::Millis> under_since_;       // under-replicated since
+  std::map<NodeIndex, std::set<ChunkHandle>> deletes_;      // replica deletions to order
+  std::map<ChunkHandle, std::set<NodeIndex>> corrupt_;      // replicas that failed a checksum
+  std::uint64_t orphans_ordered_ = 0;
 
   bool safe_mode_ = true;
   bool safe_mode_manual_ = false;

@@ -111,6 +111,11 @@ void MasterActor::LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t inde
     it->second.waiters.push_back(waiter);
     return;
   }
+  if (repairs_.count(handle) != 0) {
+    // Being copied: no mutation until the copy is done (it answers the waiters).
+    Block(handle, waiter, CommandTimeout(), ctx);
+    return;
+  }
   std::set<NodeIndex> excluded;
   for (const auto& name : failed) {
     if (const ChunkserverInfo* info = chunkservers_.Find(name)) excluded.insert(info->index);
@@ -160,7 +165,7 @@ void MasterActor::LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t inde
   grant.chunk_size = file ? file->chunk_size : config_.default_chunk_size_bytes;
   for (NodeIndex node : state_.chunks().CurrentReplicas(handle)) {
     const ChunkserverInfo* info = chunkservers_.ByIndex(node);
-    if (!unusable(node) && info->usable()) grant.replicas.push_back(node);
+    if (!unusable(node) && info->writable()) grant.replicas.push_back(node);
   }
   if (grant.replicas.empty() && chunk->version == 1) {
     // Allocated but never granted (the master died in between): nothing to
@@ -242,6 +247,13 @@ void MasterActor::OnCommandAnswered(std::uint64_t request_id, bool ok, Context& 
   const PendingCommand done = command->second;
   commands_.erase(command);
   ctx.CancelTimer(CommandTimer(request_id));
+  if (done.repair) {
+    auto repair = repairs_.find(done.handle);
+    if (repair == repairs_.end()) return;
+    const std::uint64_t expected = repair->second.version + (repair->second.bumping ? 1 : 0);
+    if (done.version == expected) OnRepairAnswered(done.handle, done.node, ok, ctx);
+    return;
+  }
   auto grant = grants_.find(done.handle);
   if (grant == grants_.end() || grant->second.version != done.version) return;
   if (ok) grant->second.acked.insert(done.node);

@@ -18,7 +18,8 @@ void MasterActor::OnRegister(const Inbound& in, const messages::RegisterRequest&
   messages::RegisterResponse response;
   response.heartbeat_interval_ms = static_cast<std::uint32_t>(config_.heartbeat_interval_ms);
   response.report_interval_ms = static_cast<std::uint32_t>(config_.report_interval_ms);
-  response.delete_chunks = ApplyReport(info->index, request.replicas, /*complete=*/true, ctx);
+  response.delete_chunks =
+      TakeDeletes(info->index, ApplyReport(info->index, request.replicas, /*complete=*/true, ctx));
   ReplyWhenDurable(in, std::move(response), ctx);
   if (change.type != "reregistered") PublishEvent(change.type, change.node_id, 0, change.detail, ctx);
   UpdateSafeMode(ctx);
@@ -54,7 +55,8 @@ void MasterActor::OnChunkReport(const Inbound& in, const messages::ChunkReportRe
     return;
   }
   messages::ChunkReportResponse response;
-  response.delete_chunks = ApplyReport(info->index, report.replicas, report.complete, ctx);
+  response.delete_chunks =
+      TakeDeletes(info->index, ApplyReport(info->index, report.replicas, report.complete, ctx));
   ReplyWhenDurable(in, std::move(response), ctx);
   UpdateSafeMode(ctx);
 }
@@ -65,7 +67,14 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
   // A complete report is the chunkserver's final word on what it holds.
   if (complete) state_.chunks().RemoveNode(node);
   std::vector<ChunkHandle> to_delete;
+  const auto pending = deletes_.find(node);
   for (const auto& replica : replicas) {
+    // Replicas already ordered deleted, or known corrupt, are not counted again.
+    if (pending != deletes_.end() && pending->second.count(replica.handle) != 0) continue;
+    if (auto bad = corrupt_.find(replica.handle);
+        bad != corrupt_.end() && bad->second.count(node) != 0) {
+      continue;
+    }
     switch (state_.chunks().AddReplica(replica.handle, node, replica.version)) {
       case ReplicaVerdict::kCurrent:
         break;
@@ -74,6 +83,7 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
         // restored from an old backup must not wipe newer data.
         if (!safe_mode_ && replica.handle < state_.next_handle()) {
           to_delete.push_back(replica.handle);
+          ++orphans_ordered_;
         }
         break;
       case ReplicaVerdict::kNewer: {

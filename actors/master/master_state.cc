@@ -54,6 +54,9 @@ Result<Applied> MasterState::Apply(const LogRecord& record) {
           }
           BUCKET_RETURN_IF_ERROR(tree_.SetChunk(r.inode, r.index, r.handle));
           chunks_.Add(r.handle, r.version);
+          ChunkInfo* chunk = chunks_.FindMutable(r.handle);
+          chunk->owner = r.inode;
+          chunk->replication = tree_.Find(r.inode)->replication;
           next_handle_ = std::max(next_handle_, r.handle + 1);
         } else if constexpr (std::is_same_v<T, SetVersionRecord>) {
           BUCKET_RETURN_IF_ERROR(chunks_.SetVersion(r.handle, r.version));
@@ -143,7 +146,30 @@ Status MasterState::FromCheckpoint(const std::vector<CheckpointEntry>& entries) 
   }
   tree_.RestoreCounters(header.next_inode, header.next_trash_id);
   next_handle_ = header.next_handle;
+  IndexChunkOwners();
   return Status::Ok();
+}
+
+void MasterState::IndexChunkOwners() {
+  tree_.ForEachInode([&](InodeId id, const std::string&, const Inode& inode) {
+    if (inode.is_dir) return;
+    for (ChunkHandle handle : inode.chunks) {
+      ChunkInfo* chunk = chunks_.FindMutable(handle);
+      if (chunk == nullptr) continue;
+      if (chunk->owner == 0) chunk->owner = id;
+      chunk->replication = std::max(chunk->replication, inode.replication);
+    }
+  });
+}
+
+bool MasterState::InTrash(InodeId id) const {
+  while (id != kRootInode) {
+    const Inode* inode = tree_.Find(id);
+    if (inode == nullptr) return false;   // gone
+    if (inode->parent == 0) return true;  // the root of a detached subtree: the trash
+    id = inode->parent;
+  }
+  return false;
 }
 
 }  // namespace bucket::master

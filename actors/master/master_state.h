@@ -47,9 +47,14 @@ class MasterState {
   // Rebuilds from a checkpoint's entries. REQUIRES: a fresh MasterState.
   Status FromCheckpoint(const std::vector<CheckpointEntry>& entries);
 
+  // Whether inode `id` (or a directory above it) is in the trash.
+  bool InTrash(InodeId id) const;
+
  private:
   void Remember(const RetryKey& key, std::int64_t unix_ms);
   void DropReferences(const std::vector<ChunkHandle>& handles, Applied* applied);
+  // Sets each chunk's owner and wanted replication from the files that hold it.
+  void IndexChunkOwners();
 
   NamespaceTree tree_;
   ChunkTable chunks_;

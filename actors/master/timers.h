@@ -14,6 +14,8 @@ enum MasterTimer : actors::TimerId {
   kSweepTrash = 3,
   kCheckSafeMode = 4,
   kDecayCreations = 5,
+  kRepairScan = 6,
+  kRebalanceScan = 7,
 };
 
 enum MasterSync : actors::SyncId {

@@ -42,6 +42,8 @@ std::string MasterToml(const fs::path& dir, const InitOptions& o) {
          "\ndead_after = " + Quoted(config::FormatDuration(4 * o.heartbeat_interval_ms)) +
          // Short leases: a dead primary holds up its chunks' writers only this long.
          "\n\n[lease]\nduration = " + Quoted(config::FormatDuration(10 * o.heartbeat_interval_ms)) +
+         "\n\n[repair]\ndelay = " + Quoted(config::FormatDuration(2 * o.heartbeat_interval_ms)) +
+         "\n\n[reports]\ninterval = " + Quoted(config::FormatDuration(5 * o.heartbeat_interval_ms)) +
          "\n\n[namespace]\nreplication = " + std::to_string(o.replication) +
          "\nchunk_size = " + Quoted(config::FormatSize(o.chunk_size_bytes)) + "\n\n" +
          LogSection(dir, "master");

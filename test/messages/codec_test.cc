@@ -17,7 +17,7 @@ std::vector<Message> OneOfEach() {
   ClusterState state;
   state.unix_ms = 1234;
   state.master = {"master", "tcp://127.0.0.1:7700", 99, true, 1, 2, 3, 4, 5};
-  state.chunkservers.push_back({SomeAddress(), NodeState::kSuspect, load, 1500, 1, 2, 3, 4});
+  state.chunkservers.push_back({SomeAddress(), NodeState::kSuspect, load, 1500, 1, 2, 3, 4, false});
   state.health.under_replicated = 3;
   return {
       ErrorResponse{Code::kNotFound, "/a"},
@@ -61,6 +61,11 @@ std::vector<Message> OneOfEach() {
       SafeModeResponse{true, "waiting for chunkservers"},
       BackupRequest{"/var/backups/bucket"},
       BackupResponse{Code::kOk, "", "/var/backups/bucket/checkpoint-1.ckpt"},
+      NodeAdminRequest{"chunkserver-2", NodeAdminAction::kDrain},
+      NodeAdminResponse{Code::kOk, ""},
+      FsckRequest{"/", 100},
+      FsckResponse{Code::kOk, "", 1, 2, 3, 4, 2, 1, 0, 0, 0,
+                   {FsckProblem{"/f", 0, 5, "under-replicated", 2, 3}}, false},
       CorruptionReport{"chunkserver-1", 5, "block 3"},
       CorruptionAck{Code::kOk},
       CloneRequest{5, 6, 1 << 20, {"cs2", "tcp://a:1", "tcp://a:2"}, 1000},

@@ -28,12 +28,15 @@ SimCluster::SimCluster(std::uint64_t seed, SimClusterOptions options)
   master_config_.default_replication = options_.replication;
   master_config_.report_interval_ms = 1000;
   master_config_.safe_mode_min_chunkservers = 1;
+  master_config_.repair_delay_ms = options_.repair_delay_ms;
+  master_config_.repairs_max = options_.repairs_max;
+  master_config_.repair_rate_bytes = 64ull << 20;
+  master_config_.rebalance = options_.rebalance;
+  master_config_.rebalance_threshold = options_.rebalance_threshold;
+  master_config_.rebalance_interval_ms = 1000;
   disks_["master"] = std::make_unique<storage::MemFileSystem>();
   AddMaster(false);
-  for (int i = 1; i <= options_.chunkservers; ++i) {
-    disks_[ChunkserverId(i)] = std::make_unique<storage::MemFileSystem>(options_.disk_bytes);
-    AddChunkserver(i, false);
-  }
+  for (int i = 1; i <= options_.chunkservers; ++i) AddChunkserver();
   config::ClientConfig client_config;
   client_config.master_rpc = kMasterRpc;
   client_config.request_timeout_ms = 2000;
@@ -94,6 +97,8 @@ config::ChunkserverConfig SimCluster::ChunkserverConfig(int i) const {
   c.buffer_timeout_ms = 5000;
   c.mutation_timeout_ms = 1000;
   c.durability = options_.durability;
+  c.scrub_rate_bytes = options_.scrub_rate;
+  c.scrub_interval_ms = 500;
   return c;
 }
 
@@ -125,7 +130,7 @@ bool SimCluster::WaitReady(Millis limit) {
   return net_.RunUntil(
       [&] {
         if (!net_.IsUp("master") || master().safe_mode()) return false;
-        for (int i = 1; i <= options_.chunkservers; ++i) {
+        for (int i = 1; i <= chunkserver_count_; ++i) {
           if (!net_.IsUp(ChunkserverId(i))) continue;
           const auto* info = master().chunkservers().Find(ChunkserverId(i));
           if (info == nullptr || info->state != msg::NodeState::kUp) return false;
@@ -249,6 +254,34 @@ void SimCluster::CrashMaster(bool lose_unsynced) {
 }
 
 void SimCluster::RestartMaster() { AddMaster(true); }
+
+int SimCluster::AddChunkserver() {
+  const int i = ++chunkserver_count_;
+  disks_[ChunkserverId(i)] = std::make_unique<storage::MemFileSystem>(options_.disk_bytes);
+  AddChunkserver(i, false);
+  return i;
+}
+
+std::vector<std::string> SimCluster::LiveReplicaIds(std::uint64_t handle) {
+  std::vector<std::string> ids;
+  const auto* chunk = master().state().chunks().Find(handle);
+  if (chunk == nullptr) return ids;
+  for (const auto& r : chunk->replicas) {
+    const auto* node = master().chunkservers().ByIndex(r.node);
+    if (r.version == chunk->version && node != nullptr && node->live()) {
+      ids.push_back(node->address.node_id);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::string SimCluster::ChunkFile(std::uint64_t handle) {
+  char name[64];
+  std::snprintf(name, sizeof(name), "/data/chunks/%016llx.chunk",
+                static_cast<unsigned long long>(handle));
+  return name;
+}
 
 Result<std::string> SimCluster::ReplicaBytes(int i, std::uint64_t handle) {
   auto& store = const_cast<chunkserver::ChunkStore&>(chunkserver(i).store());

@@ -32,6 +32,11 @@ struct SimClusterOptions {
   std::int64_t trash_grace_ms = 60000;
   std::uint64_t disk_bytes = 1ull << 32;
   std::string durability = "applied";
+  std::int64_t repair_delay_ms = 2000;
+  std::int64_t repairs_max = 20;
+  bool rebalance = false;
+  double rebalance_threshold = 0.1;
+  std::uint64_t scrub_rate = 0;
   sim::SimFaults faults;
 };
 
@@ -76,6 +81,14 @@ class SimCluster {
   void RestartChunkserver(int i);
   void CrashMaster(bool lose_unsynced = true);
   void RestartMaster();
+  // Adds chunkserver number chunkservers+1 (an empty, new node); returns its number.
+  int AddChunkserver();
+  int chunkserver_count() const { return chunkserver_count_; }
+
+  // Current replicas of `handle` on live chunkservers, by the master's view.
+  std::vector<std::string> LiveReplicaIds(std::uint64_t handle);
+  // The path of chunk `handle`'s data file on a chunkserver's disk.
+  static std::string ChunkFile(std::uint64_t handle);
 
   // The bytes of chunk `handle` as chunkserver i holds them (verified).
   Result<std::string> ReplicaBytes(int i, std::uint64_t handle);
@@ -98,6 +111,7 @@ class SimCluster {
   std::map<std::string, std::unique_ptr<storage::MemFileSystem>> disks_;
   std::map<int, ClientNode> clients_;
   std::uint64_t restarts_ = 0;
+  int chunkserver_count_ = 0;
 };
 
 }  // namespace bucket::testing

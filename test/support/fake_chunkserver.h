@@ -78,6 +78,9 @@ class FakeChunkserver : public actors::Actor {
   void OnTimer(actors::TimerId, actors::Context& ctx) override {
     messages::Heartbeat heartbeat;
     heartbeat.address = address_;
+    heartbeat.load.capacity_bytes = 100ull << 30;
+    heartbeat.load.free_bytes = 90ull << 30;
+    heartbeat.load.used_bytes = 10ull << 30;
     heartbeat.incarnation = 1;
     heartbeat.sequence = ++heartbeats_;
     ctx.Publish("heartbeat." + address_.node_id, heartbeats_, heartbeat);
