@@ -139,6 +139,20 @@ Result<FileStat> BucketClient::Stat(const std::string& path) {
   return FileStat{std::move(response->info), std::move(response->chunks)};
 }
 
+Result<messages::FsckResponse> BucketClient::Fsck(const std::string& path) {
+  auto response = CallMaster<messages::FsckResponse>(messages::FsckRequest{path, 1000});
+  if (!response.ok()) return response.status();
+  if (response->code != Code::kOk) return Status(response->code, response->detail);
+  return std::move(*response);
+}
+
+Status BucketClient::SetNodeState(const std::string& node_id, messages::NodeAdminAction action) {
+  auto response =
+      CallMaster<messages::NodeAdminResponse>(messages::NodeAdminRequest{node_id, action});
+  if (!response.ok()) return response.status();
+  return Status(response->code, response->detail);
+}
+
 Result<std::string> BucketClient::Backup(const std::string& directory) {
   // One try, waited for long: a resend would only find the first still running.
   auto response = CallMaster<messages::BackupResponse>(messages::BackupRequest{directory},

@@ -84,6 +84,11 @@ class BucketClient {
   Result<messages::SafeModeResponse> SafeMode(
       messages::SafeModeAction action = messages::SafeModeAction::kGet);
 
+  // Chunks under `path` that need attention (under-replicated, corrupt, stale-only, lost).
+  Result<messages::FsckResponse> Fsck(const std::string& path);
+  // Drain, maintenance, or back to normal, for one chunkserver.
+  Status SetNodeState(const std::string& node_id, messages::NodeAdminAction action);
+
   // Writes a metadata backup (a checkpoint) into `directory` on the master's
   // host; returns the file's path there.
   Result<std::string> Backup(const std::string& directory);

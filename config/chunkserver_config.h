@@ -15,11 +15,13 @@ struct ChunkserverConfig {
   std::string node_id = "chunkserver-1";
   std::string rack = "default";
   std::vector<std::string> data_dirs = {"chunkserver-data"};  // one per disk
+  std::uint64_t capacity_bytes = 0;  // at most this much for chunks; 0: the disks' size
 
   // [network]
   std::string rpc_bind = "tcp://127.0.0.1:7710";   // ROUTER: reads, writes, clones
   std::string data_bind = "tcp://127.0.0.1:7711";  // PULL: pushed data
   std::string advertise_host;
+  std::string source_host;  // connect to others from this address (multi-homed hosts)
 
   // [master]
   std::string master_rpc = "tcp://127.0.0.1:7700";

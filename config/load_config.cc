@@ -113,9 +113,11 @@ Result<ChunkserverConfig> ReadChunkserver(TomlReader reader) {
   ReadNodeId(reader, "node.id", &c.node_id);
   reader.String("node.rack", &c.rack);
   reader.StringList("node.data_dirs", &c.data_dirs);
+  reader.Size("node.capacity", &c.capacity_bytes, 0, 1ull << 60);
   ReadEndpoint(reader, "network.rpc", &c.rpc_bind);
   ReadEndpoint(reader, "network.data", &c.data_bind);
   reader.String("network.advertise_host", &c.advertise_host);
+  reader.String("network.source_host", &c.source_host);
   ReadEndpoint(reader, "master.rpc", &c.master_rpc);
   ReadEndpoint(reader, "master.heartbeat", &c.master_heartbeat);
   ReadHeartbeats(reader, &c.heartbeat_interval_ms);

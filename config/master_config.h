@@ -52,7 +52,7 @@ struct MasterConfig {
 
   // [repair]: re-replication of chunks below their replication factor.
   std::int64_t repair_delay_ms = 600000;  // after a replica is lost (HDFS waits ~10 min)
-  std::int64_t repairs_per_node = 2;      // clones at once per chunkserver, as source or target
+  std::int64_t repairs_per_node = 4;      // clones at once per chunkserver, as source or target
   std::int64_t repairs_max = 20;          // clones at once in the cluster
   std::uint64_t repair_rate_bytes = 64ull << 20;  // per clone, bytes per second
   std::int64_t repair_interval_ms = 1000;  // how often chunks are checked

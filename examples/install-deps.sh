@@ -8,7 +8,7 @@ packages=(
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-dev
   libspdlog-dev libtomlplusplus-dev catch2
   libisal-dev libedit-dev libncurses-dev
-  tmux iproute2 nftables procps
+  tmux iproute2 nftables procps fiu-utils
 )
 
 missing=()

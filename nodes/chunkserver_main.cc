@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   options.plan.pub_connect = {cfg.master_heartbeat};
   options.max_message_bytes = static_cast<std::int64_t>(cfg.max_message_bytes);
   options.sync_threads = 2;
+  options.connect_source = cfg.source_host;
   auto runtime = runtime::ZmqRuntime::Create(options, *log);
   if (!runtime.ok()) config::ExitWithError(program, runtime.status().message());
 

@@ -108,8 +108,10 @@ Status ChunkStore::Scan(std::uint32_t disk, OpenReport* report) {
       Quarantine(disk, stem + ".meta", "an older copy of a chunk held on another disk", report);
       continue;
     }
+    if (existing != chunks_.end()) used_bytes_ -= existing->second.length;
     chunks_[header->handle] = StoredChunk{header->version, header->length, header->chunk_size,
                                           disk};
+    used_bytes_ += header->length;
   }
   return Status::Ok();
 }
@@ -163,6 +165,7 @@ void ChunkStore::FailDisk(std::uint32_t disk, const std::string& why) {
       continue;
     }
     lost_.push_back(it->first);
+    used_bytes_ -= it->second.length;
     if (auto open = open_index_.find(it->first); open != open_index_.end()) {
       open_.erase(open->second);
       open_index_.erase(open);
@@ -309,6 +312,10 @@ Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
                                    "-byte chunk");
   }
   if (end > chunk.length) {
+    if (capacity_limit_ != 0 && used_bytes_ + (end - chunk.length) > capacity_limit_) {
+      return Status::NoSpace("the chunkserver's capacity of " + std::to_string(capacity_limit_) +
+                             " bytes is full");
+    }
     auto usage = fs_->Usage(dirs_[chunk.disk]);
     if (!usage.ok()) return Checked(chunk.disk, usage.status());
     if (usage->free_bytes < end - chunk.length) {
@@ -376,6 +383,7 @@ Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
     StoredChunk grown = chunk;
     grown.length = end;
     BUCKET_RETURN_IF_ERROR(WriteHeader(handle, grown, *files));
+    used_bytes_ += end - chunks_[handle].length;
     chunks_[handle].length = end;
   }
   return Status::Ok();
@@ -392,6 +400,7 @@ Status ChunkStore::PadTo(std::uint64_t handle, std::uint64_t length) {
   StoredChunk grown = it->second;
   grown.length = length;
   BUCKET_RETURN_IF_ERROR(WriteHeader(handle, grown, *files));
+  used_bytes_ += length - it->second.length;
   it->second.length = length;
   return Status::Ok();
 }
@@ -404,6 +413,7 @@ Status ChunkStore::Delete(std::uint64_t handle) {
     open_.erase(open->second);
     open_index_.erase(open);
   }
+  used_bytes_ -= it->second.length;
   chunks_.erase(it);
   Status data = fs_->Remove(PathOf(disk, handle, ".chunk"));
   Status meta = fs_->Remove(PathOf(disk, handle, ".meta"));
@@ -461,7 +471,12 @@ DiskSpace ChunkStore::Space() const {
     space.capacity_bytes += usage->capacity_bytes;
     space.free_bytes += usage->free_bytes;
   }
-  for (const auto& [handle, chunk] : chunks_) space.used_bytes += chunk.length;
+  space.used_bytes = used_bytes_;
+  if (capacity_limit_ != 0) {
+    space.capacity_bytes = std::min(space.capacity_bytes, capacity_limit_);
+    const std::uint64_t room = capacity_limit_ > used_bytes_ ? capacity_limit_ - used_bytes_ : 0;
+    space.free_bytes = std::min(space.free_bytes, room);
+  }
   return space;
 }
 

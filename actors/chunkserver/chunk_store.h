@@ -78,6 +78,9 @@ class ChunkStore {
   // Work that makes the chunk's data and metadata durable; safe on another thread.
   actors::SyncWork SyncWorkFor(std::uint64_t handle);
 
+  // Caps the bytes chunks may take (0: the disks' size); writes past it are kNoSpace.
+  void SetCapacityLimit(std::uint64_t bytes) { capacity_limit_ = bytes; }
+
   std::vector<messages::ReplicaReport> Report() const;
   std::size_t size() const { return chunks_.size(); }
   DiskSpace Space() const;
@@ -111,6 +114,8 @@ class ChunkStore {
   std::vector<bool> failed_;
   std::unordered_map<std::uint64_t, StoredChunk> chunks_;
   std::vector<std::uint64_t> lost_;
+  std::uint64_t capacity_limit_ = 0;
+  std::uint64_t used_bytes_ = 0;  // the sum of the chunks' lengths
   // Open files of recently used chunks (most recent first).
   std::list<std::pair<std::uint64_t, Files>> open_;
   std::unordered_map<std::uint64_t, std::list<std::pair<std::uint64_t, Files>>::iterator>

@@ -8,6 +8,7 @@ Result<std::unique_ptr<ChunkserverActor>> OpenChunkserver(
   OpenReport report;
   auto store = ChunkStore::Open(fs, config.data_dirs, &report);
   if (!store.ok()) return store.status().WithContext("opening node.data_dirs");
+  (*store)->SetCapacityLimit(config.capacity_bytes);
   for (const auto& item : report.quarantined) {
     log->warn("{} quarantined {}", config.node_id, item);
   }

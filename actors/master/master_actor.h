@@ -153,6 +153,7 @@ class MasterActor : public actors::Actor {
 
   // --- repair, rebalance, administration (master_repair.cc) ---
   void OnRepairScan(actors::Context& ctx);
+  void StartQueuedRepairs(actors::Context& ctx);
   // Starts copying `handle` to a new replica; false if it cannot start now.
   bool StartRepair(ChunkHandle handle, std::optional<NodeIndex> remove_after,
                    std::optional<NodeIndex> target_hint, actors::Context& ctx);
@@ -227,6 +228,7 @@ class MasterActor : public actors::Actor {
   std::uint64_t next_command_id_ = 1;
 
   std::map<ChunkHandle, Repair> repairs_;
+  std::vector<ChunkHandle> repair_queue_;  // the last scan's candidates not yet started
   std::map<ChunkHandle, actors::Millis> under_since_;       // under-replicated since
   std::map<NodeIndex, std::set<ChunkHandle>> deletes_;      // replica deletions to order
   std::map<ChunkHandle, std::set<NodeIndex>> corrupt_;      // replicas that failed a checksum

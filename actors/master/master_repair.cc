@@ -64,6 +64,7 @@ void MasterActor::OnRepairScan(Context& ctx) {
     }
   };
   std::vector<Candidate> candidates;
+  std::vector<std::pair<ChunkHandle, std::uint64_t>> adopt;  // stale-only chunks: version
   std::set<NodeIndex> draining_needed;  // drains that still have chunks to copy
   state_.chunks().ForEach([&](ChunkHandle handle, const ChunkInfo& info) {
     if (repairs_.count(handle) != 0) return;
@@ -94,7 +95,19 @@ void MasterActor::OnRepairScan(Context& ctx) {
       }
       return;
     }
-    if (live.empty()) return;  // lost, or only stale copies: nothing to copy from
+    if (live.empty()) {
+      // Only stale copies left, for a long while: adopt the highest reported
+      // version rather than lose the chunk (GFS 4.5); never the last copies deleted.
+      std::uint64_t highest = 0;
+      for (const Replica& r : info.replicas) {
+        const ChunkserverInfo* cs = chunkservers_.ByIndex(r.node);
+        if (cs != nullptr && cs->live()) highest = std::max(highest, r.version);
+      }
+      if (highest == 0) return;  // lost: no copy anywhere
+      const Millis since = under_since_.try_emplace(handle, ctx.now()).first->second;
+      if (ctx.now() - since >= Millis(config_.repair_delay_ms)) adopt.emplace_back(handle, highest);
+      return;
+    }
     const Millis since = under_since_.try_emplace(handle, ctx.now()).first->second;
     const bool drain = std::any_of(live.begin(), live.end(), [&](NodeIndex n) {
       return chunkservers_.ByIndex(n)->admin == AdminState::kDraining;
@@ -104,6 +117,16 @@ void MasterActor::OnRepairScan(Context& ctx) {
     candidates.push_back({state_.InTrash(info.owner), counted,
                           leases_.Last(handle) == nullptr, handle});
   });
+  for (const auto& [handle, version] : adopt) {
+    const ChunkInfo* info = state_.chunks().Find(handle);
+    log_->warn("{} chunk {} has no replica at version {}; adopting version {}", config_.node_id,
+               handle, info->version, version);
+    if (Commit(SetVersionRecord{handle, version, info->lease_until_unix_ms}, ctx).ok()) {
+      under_since_.erase(handle);
+      PublishEvent("version_adopted", "", handle,
+                   "no replica had the master's version; the highest reported was taken", ctx);
+    }
+  }
   // Drains whose every chunk now lives on elsewhere are safe to remove.
   for (const auto& [id, info] : chunkservers_.all()) {
     if (info.admin == AdminState::kDraining && !info.drained &&
@@ -114,9 +137,19 @@ void MasterActor::OnRepairScan(Context& ctx) {
     }
   }
   std::sort(candidates.begin(), candidates.end());
-  for (const Candidate& c : candidates) {
-    if (static_cast<std::int64_t>(repairs_.size()) >= config_.repairs_max) break;
-    StartRepair(c.handle, std::nullopt, std::nullopt, ctx);
+  repair_queue_.clear();
+  for (const Candidate& c : candidates) repair_queue_.push_back(c.handle);
+  StartQueuedRepairs(ctx);
+}
+
+void MasterActor::StartQueuedRepairs(Context& ctx) {
+  // In priority order, as many as the bounds allow; the rest wait for a slot
+  // (each finished copy starts the next) or for the next scan.
+  for (auto it = repair_queue_.begin(); it != repair_queue_.end();) {
+    if (static_cast<std::int64_t>(repairs_.size()) >= config_.repairs_max) return;
+    const bool started = StartRepair(*it, std::nullopt, std::nullopt, ctx);
+    const bool gone = state_.chunks().Find(*it) == nullptr;
+    it = started || gone ? repair_queue_.erase(it) : std::next(it);
   }
 }
 
@@ -279,6 +312,7 @@ void MasterActor::FinishRepair(ChunkHandle handle, const Status& status, Context
     PublishEvent("repair_failed", target, handle, status.ToString(), ctx);
   }
   RetryBlocked(handle, ctx);  // lease requests held back during the copy
+  StartQueuedRepairs(ctx);
 }
 
 void MasterActor::ScheduleDelete(ChunkHandle handle, NodeIndex node, const std::string& why,

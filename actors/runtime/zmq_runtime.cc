@@ -34,6 +34,12 @@ zmq::message_t FrameOf(const Payload& payload) {
       [](void*, void* h) { delete static_cast<std::shared_ptr<const void>*>(h); }, hint);
 }
 
+// "tcp://host:port" dialed from `source`: ZeroMQ's "tcp://source:0;host:port".
+std::string FromSource(const std::string& endpoint, const std::string& source) {
+  if (source.empty() || endpoint.rfind("tcp://", 0) != 0) return endpoint;
+  return "tcp://" + source + ":0;" + endpoint.substr(6);
+}
+
 Payload PayloadOf(zmq::message_t&& frame) {
   auto owner = std::make_shared<zmq::message_t>(std::move(frame));
   const auto* data = static_cast<const std::uint8_t*>(owner->data());
@@ -116,7 +122,7 @@ Status ZmqRuntime::OpenPlannedSockets() {
     }
     for (const auto& endpoint : connects) {
       try {
-        slot->connect(endpoint);
+        slot->connect(FromSource(endpoint, options_.connect_source));
       } catch (const zmq::error_t& e) {
         return Status::InvalidArgument(std::string("cannot connect ") + SocketName(kind) +
                                        " to " + endpoint + ": " + e.what());
@@ -368,7 +374,7 @@ ZmqRuntime::OutSocket* ZmqRuntime::OutSocketFor(Socket kind, const std::string& 
   ConfigureCommon(out.socket);
   if (kind == Socket::kDealer) out.socket.set(zmq::sockopt::routing_id, options_.plan.node_id);
   try {
-    out.socket.connect(address);
+    out.socket.connect(FromSource(address, options_.connect_source));
   } catch (const zmq::error_t& e) {
     log_->warn("{} cannot connect {} to '{}': {}", options_.plan.node_id, SocketName(kind),
                address, e.what());

@@ -47,6 +47,7 @@ struct RuntimeOptions {
   int io_threads = 1;
   int sync_threads = 1;
   bool stop_on_signals = true;                  // SIGINT/SIGTERM stop the loop
+  std::string connect_source;  // tcp connections go out from this address (empty: any)
 };
 
 struct RuntimeCounters {

@@ -98,6 +98,17 @@ Shell::Shell(BucketClient& client, std::FILE* out, std::FILE* err, bool show_pro
                   "To restore: stop the master, empty its data_dir, copy the backup's\n"
                   "checkpoint file into it, start the master.",
                   &Shell::Backup}},
+      {"fsck", {"fsck [PATH]", "chunks that need attention, and a summary",
+                "Lists the files under PATH (default /) with under-replicated, corrupt,\n"
+                "stale-only (no replica at the current version) or lost chunks.",
+                &Shell::Fsck}},
+      {"node", {"node drain|maintenance|normal CHUNKSERVER", "administer a chunkserver",
+                "drain        copy every replica it holds elsewhere; status then says drained,\n"
+                "             and it is safe to remove\n"
+                "maintenance  a planned restart: it is not declared dead, and its chunks are\n"
+                "             not copied elsewhere meanwhile\n"
+                "normal       end a drain or maintenance",
+                &Shell::Node}},
       {"help", {"help [COMMAND]", "list the commands, or explain one", "", &Shell::Help}},
       {"exit", {"exit", "leave the shell (also quit, Ctrl-D)", "", &Shell::Exit}},
   };

@@ -74,6 +74,8 @@ class Shell {
   Status Status_(const Args& args);
   Status SafeMode(const Args& args);
   Status Backup(const Args& args);
+  Status Fsck(const Args& args);
+  Status Node(const Args& args);
   Status Help(const Args& args);
   Status Exit(const Args& args);
 

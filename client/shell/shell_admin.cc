@@ -105,6 +105,59 @@ Status Shell::Backup(const Args& args) {
   return Status::Ok();
 }
 
+Status Shell::Fsck(const Args& args) {
+  if (args.size() > 2) return Status::InvalidArgument("usage: fsck [PATH]");
+  auto path = Resolve(args.size() == 2 ? args[1] : "/");
+  if (!path.ok()) return path.status();
+  auto report = client_.Fsck(*path);
+  if (!report.ok()) return report.status();
+  for (const auto& p : report->problems) {
+    Print(p.path + " chunk #" + std::to_string(p.index) + " (handle " + std::to_string(p.handle) +
+          "): " + p.problem + ", " + std::to_string(p.live_replicas) + " of " +
+          std::to_string(p.wanted_replicas) + " replicas\n");
+  }
+  if (report->truncated) Print("... (more problems not listed)\n");
+  const bool broken = report->lost + report->corrupt + report->stale_only > 0;
+  const char* verdict = report->lost > 0    ? "CORRUPT (chunks lost)"
+                        : broken            ? "DEGRADED (being repaired)"
+                        : report->under_replicated > 0 ? "HEALTHY but under-replicated"
+                                                       : "HEALTHY";
+  char text[512];
+  std::snprintf(text, sizeof(text),
+                "Status: %s\n  files %llu, directories %llu, %s in %llu chunks\n"
+                "  healthy %llu, under-replicated %llu, corrupt %llu, stale-only %llu, lost %llu\n",
+                verdict, static_cast<unsigned long long>(report->files),
+                static_cast<unsigned long long>(report->directories),
+                config::FormatSize(report->bytes).c_str(),
+                static_cast<unsigned long long>(report->chunks),
+                static_cast<unsigned long long>(report->healthy),
+                static_cast<unsigned long long>(report->under_replicated),
+                static_cast<unsigned long long>(report->corrupt),
+                static_cast<unsigned long long>(report->stale_only),
+                static_cast<unsigned long long>(report->lost));
+  Print(text);
+  return Status::Ok();
+}
+
+Status Shell::Node(const Args& args) {
+  if (args.size() != 3) {
+    return Status::InvalidArgument("usage: node drain|maintenance|normal CHUNKSERVER");
+  }
+  messages::NodeAdminAction action;
+  if (args[1] == "drain") {
+    action = messages::NodeAdminAction::kDrain;
+  } else if (args[1] == "maintenance") {
+    action = messages::NodeAdminAction::kMaintenance;
+  } else if (args[1] == "normal") {
+    action = messages::NodeAdminAction::kNormal;
+  } else {
+    return Status::InvalidArgument("'" + args[1] + "' is not drain, maintenance or normal");
+  }
+  BUCKET_RETURN_IF_ERROR(client_.SetNodeState(args[2], action));
+  Print(args[2] + " is now " + (args[1] == "normal" ? "in normal service" : args[1] == "drain" ? "draining (see status)" : "in maintenance") + "\n");
+  return Status::Ok();
+}
+
 Status Shell::Help(const Args& args) {
   if (args.size() == 1) {
     std::string text = "Commands (paths may be relative to the working directory):\n";

@@ -55,7 +55,8 @@ std::string ChunkserverToml(const fs::path& dir, const InitOptions& o, int k) {
   return "# Written by bucket-cluster init. See examples/chunkserver.toml for every key.\n\n"
          "[node]\nid = " + Quoted(name) + "\nrack = " +
          Quoted("rack-" + std::to_string((k - 1) % o.racks + 1)) + "\ndata_dirs = [" +
-         Quoted((dir / name / "data").string()) + "]\n\n[network]\nrpc = " +
+         Quoted((dir / name / "data").string()) + "]\ncapacity = " +
+         Quoted(config::FormatSize(o.capacity_bytes)) + "\n\n[network]\nrpc = " +
          Quoted(Endpoint(o.bind_host, port)) + "\ndata = " + Quoted(Endpoint(o.bind_host, port + 1)) +
          "\n\n[master]\nrpc = " + Quoted(Endpoint(o.bind_host, o.base_port)) +
          "\nheartbeat = " + Quoted(Endpoint(o.bind_host, o.base_port + 1)) +

@@ -23,6 +23,7 @@ struct InitOptions {
   int replication = 3;
   int racks = 1;
   std::int64_t heartbeat_interval_ms = 1000;
+  std::uint64_t capacity_bytes = 0;  // per chunkserver; 0: the disk's
   std::string bind_host = "127.0.0.1";
 };
 

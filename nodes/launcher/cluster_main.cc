@@ -141,6 +141,11 @@ int Init(const config::CommandLine& cli, const std::string& dir) {
     if (!size.ok()) Fail("--chunk-size: " + size.status().message(), 2);
     o.chunk_size_bytes = *size;
   }
+  if (cli.Has("--capacity")) {
+    auto capacity = config::ParseSize(cli.Get("--capacity"));
+    if (!capacity.ok()) Fail("--capacity: " + capacity.status().message(), 2);
+    o.capacity_bytes = *capacity;
+  }
   if (cli.Has("--heartbeat")) {
     auto interval = config::ParseDuration(cli.Get("--heartbeat"));
     if (!interval.ok()) Fail("--heartbeat: " + interval.status().message(), 2);
@@ -259,6 +264,8 @@ int main(int argc, char** argv) {
   cli.Option("--racks", "K", "init: spread the chunkservers over K racks", "1");
   cli.Option("--heartbeat", "D", "init: heartbeat interval; suspect after 2x, dead after 4x",
              "1s");
+  cli.Option("--capacity", "S", "init: each chunkserver uses at most this much (0: the disk)",
+             "0");
   cli.Flag("--detach", "up: return once the cluster is ready, leaving it running");
   cli.Option("--timeout", "D", "up: how long to wait for the cluster to be ready", "30s");
   cli.Example("bucket-cluster init ./cluster --chunkservers 3 && bucket-cluster up ./cluster");

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "nodes/launcher/process_control.h"
+
 namespace bucket::testing {
 
 LocalCluster::LocalCluster(LocalClusterOptions options) : options_(std::move(options)) {
@@ -11,7 +13,8 @@ LocalCluster::LocalCluster(LocalClusterOptions options) : options_(std::move(opt
                           std::to_string(options_.chunkservers), "--base-port",
                           std::to_string(base_port_), "--heartbeat", options_.heartbeat,
                           "--chunk-size", options_.chunk_size, "--replication",
-                          std::to_string(options_.replication)});
+                          std::to_string(options_.replication), "--capacity",
+                          options_.capacity});
   INFO(init.output);
   REQUIRE(init.exit_code == 0);
   if (!options_.extra_master.empty()) {
@@ -41,6 +44,10 @@ void LocalCluster::Up() {
 
 std::string LocalCluster::master_rpc() const {
   return "tcp://127.0.0.1:" + std::to_string(base_port_);
+}
+
+pid_t LocalCluster::Pid(const std::string& node) const {
+  return launcher::ReadPidFile(dir() + "/" + node + ".pid");
 }
 
 std::string LocalCluster::DataDir(int k) const {

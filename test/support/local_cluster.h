@@ -15,6 +15,7 @@ struct LocalClusterOptions {
   std::string heartbeat = "200ms";
   std::string chunk_size = "1MiB";
   int replication = 3;
+  std::string capacity = "0";     // per chunkserver
   std::string extra_master;       // TOML appended to master.toml
   std::string extra_chunkserver;  // TOML appended to every chunkserver-K.toml
 };
@@ -31,6 +32,8 @@ class LocalCluster {
   std::string dir() const { return dir_ / "cluster"; }
   std::string client_config() const { return dir() + "/client.toml"; }
   std::string master_rpc() const;
+  // The pid of a running node, from its pid file (0 if none).
+  pid_t Pid(const std::string& node) const;
   // The data folder of chunkserver k.
   std::string DataDir(int k) const;
   TempDir& temp() { return dir_; }
