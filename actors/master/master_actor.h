@@ -94,6 +94,7 @@ class MasterActor : public actors::Actor {
     bool create = false;
     std::set<NodeIndex> acked;
     std::size_t outstanding = 0;
+    bool primary_told = false;  // secondaries first; the primary hears only of those that took it
     actors::Millis sent_at{0};
     int attempt = 0;
     std::vector<actors::Inbound> waiters;
@@ -185,6 +186,7 @@ class MasterActor : public actors::Actor {
                 actors::Context& ctx);
   void StartGrant(Grant grant, actors::Context& ctx);
   void SendVersions(ChunkHandle handle, actors::Context& ctx);
+  void SendVersion(Grant& grant, NodeIndex node, bool primary, actors::Context& ctx);
   void OnSetVersionResponse(const actors::Inbound& in, const messages::SetVersionResponse& r,
                             actors::Context& ctx);
   void OnCommandAnswered(std::uint64_t request_id, bool ok, actors::Context& ctx);

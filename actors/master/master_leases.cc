@@ -208,28 +208,40 @@ void MasterActor::SendVersions(ChunkHandle handle, Context& ctx) {
   if (it == grants_.end()) return;
   Grant& grant = it->second;
   grant.sent_at = ctx.now();
-  grant.outstanding = grant.replicas.size();
-  std::vector<messages::PeerReplica> secondaries;
+  grant.primary_told = false;
+  // The secondaries first: the primary is then told of exactly those that took
+  // the new version, never of one that did not (it would send it mutations).
+  grant.outstanding = grant.replicas.size() - 1;
   for (std::size_t i = 1; i < grant.replicas.size(); ++i) {
-    const auto location = ReplicaOf(grant.replicas[i]);
-    secondaries.push_back({location.node_id, location.rpc_endpoint, location.data_endpoint});
+    SendVersion(grant, grant.replicas[i], /*primary=*/false, ctx);
   }
-  for (std::size_t i = 0; i < grant.replicas.size(); ++i) {
-    messages::SetVersionRequest request;
-    request.handle = handle;
-    request.version = grant.version;
-    request.create = grant.create;
-    request.chunk_size = grant.chunk_size;
-    request.primary = i == 0;
-    if (request.primary) {
-      request.secondaries = secondaries;
-      request.lease_ms = static_cast<std::uint64_t>(config_.lease_duration_ms);
+  if (grant.outstanding == 0) {
+    grant.primary_told = true;
+    grant.outstanding = 1;
+    SendVersion(grant, grant.replicas.front(), /*primary=*/true, ctx);
+  }
+}
+
+void MasterActor::SendVersion(Grant& grant, NodeIndex node, bool primary, Context& ctx) {
+  messages::SetVersionRequest request;
+  request.handle = grant.handle;
+  request.version = grant.version;
+  request.create = grant.create;
+  request.chunk_size = grant.chunk_size;
+  request.primary = primary;
+  if (primary) {
+    for (std::size_t i = 1; i < grant.replicas.size(); ++i) {
+      if (grant.acked.count(grant.replicas[i]) == 0) continue;
+      const auto location = ReplicaOf(grant.replicas[i]);
+      request.secondaries.push_back(
+          {location.node_id, location.rpc_endpoint, location.data_endpoint});
     }
-    const std::uint64_t id = next_command_id_++;
-    commands_[id] = PendingCommand{handle, grant.replicas[i], grant.version};
-    ctx.SendToPeer(ReplicaOf(grant.replicas[i]).node_id, id, std::move(request));
-    ctx.SetTimer(CommandTimer(id), CommandTimeout());
+    request.lease_ms = static_cast<std::uint64_t>(config_.lease_duration_ms);
   }
+  const std::uint64_t id = next_command_id_++;
+  commands_[id] = PendingCommand{grant.handle, node, grant.version};
+  ctx.SendToPeer(ReplicaOf(node).node_id, id, std::move(request));
+  ctx.SetTimer(CommandTimer(id), CommandTimeout());
 }
 
 void MasterActor::OnSetVersionResponse(const Inbound& in, const messages::SetVersionResponse& r,
@@ -256,8 +268,16 @@ void MasterActor::OnCommandAnswered(std::uint64_t request_id, bool ok, Context& 
   }
   auto grant = grants_.find(done.handle);
   if (grant == grants_.end() || grant->second.version != done.version) return;
-  if (ok) grant->second.acked.insert(done.node);
-  if (--grant->second.outstanding == 0) FinishGrant(done.handle, ctx);
+  Grant& pending = grant->second;
+  if (ok) pending.acked.insert(done.node);
+  if (--pending.outstanding > 0) return;
+  if (!pending.primary_told) {
+    pending.primary_told = true;
+    pending.outstanding = 1;
+    SendVersion(pending, pending.replicas.front(), /*primary=*/true, ctx);
+    return;
+  }
+  FinishGrant(done.handle, ctx);
 }
 
 void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
