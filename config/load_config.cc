@@ -69,6 +69,7 @@ Result<MasterConfig> ReadMaster(TomlReader reader) {
   ReadEndpoint(reader, "network.heartbeat", &c.heartbeat_bind);
   ReadEndpoint(reader, "network.events", &c.events_bind);
   reader.String("network.advertise_host", &c.advertise_host);
+  reader.Int("network.events_queue", &c.events_queue, 1, 1000000);
   ReadHeartbeats(reader, &c.heartbeat_interval_ms);
   reader.Duration("heartbeat.suspect_after", &c.suspect_after_ms, 10, kDayMs);
   reader.Duration("heartbeat.dead_after", &c.dead_after_ms, 10, kDayMs);

@@ -19,6 +19,7 @@ struct MasterConfig {
   std::string heartbeat_bind = "tcp://127.0.0.1:7701";  // SUB: chunkserver heartbeats
   std::string events_bind = "tcp://127.0.0.1:7702";     // PUB: state and events
   std::string advertise_host;  // host others dial when bound to 0.0.0.0; default: this host's
+  std::int64_t events_queue = 1000;  // messages held per slow subscriber before it loses them
 
   // [heartbeat]
   std::int64_t heartbeat_interval_ms = 1000;  // state published, and chunkservers' interval

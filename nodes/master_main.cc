@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   options.plan.sub_bind = cfg.heartbeat_bind;
   options.plan.pub_bind = cfg.events_bind;
   options.max_message_bytes = static_cast<std::int64_t>(cfg.max_message_bytes);
-  options.sync_threads = 3;  // log syncs never wait behind a checkpoint or backup build
+  options.sync_threads = 3;
+  options.pub_hwm = static_cast<int>(cfg.events_queue);  // log syncs never wait behind a checkpoint or backup build
   auto runtime = runtime::ZmqRuntime::Create(options, *log);
   if (!runtime.ok()) config::ExitWithError(program, runtime.status().message());
 

@@ -31,7 +31,7 @@ build_and_test() {  # DIR CMAKE_ARGS... -- CTEST_ARGS...
   ctest_args=("$@")
   cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cmake_args[@]}" >/dev/null
   cmake --build "$dir" -j2
-  ctest --test-dir "$dir" --output-on-failure --timeout 600 "${ctest_args[@]}"
+  ctest --test-dir "$dir" --output-on-failure --timeout 600 -j2 "${ctest_args[@]}"
 }
 
 if [ $long -eq 0 ]; then

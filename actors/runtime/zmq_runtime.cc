@@ -108,6 +108,7 @@ Status ZmqRuntime::OpenPlannedSockets() {
       slot->set(zmq::sockopt::router_mandatory, 1);
       slot->set(zmq::sockopt::router_handover, 1);
     }
+    if (type == zmq::socket_type::pub) slot->set(zmq::sockopt::sndhwm, options_.pub_hwm);
     if (type == zmq::socket_type::sub) {
       if (plan.sub_topics.empty()) slot->set(zmq::sockopt::subscribe, "");
       for (const auto& topic : plan.sub_topics) slot->set(zmq::sockopt::subscribe, topic);

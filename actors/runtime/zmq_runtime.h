@@ -42,6 +42,7 @@ struct RuntimeOptions {
   actors::SocketPlan plan;
   std::int64_t max_message_bytes = 80ll << 20;  // ZMQ_MAXMSGSIZE on every receiving socket
   int send_hwm = 1000;                          // messages queued per peer before back-pressure
+  int pub_hwm = 1000;  // messages queued per subscriber; beyond it a slow one loses them
   int receive_hwm = 1000;
   std::size_t outbox_bytes_max = 256u << 20;    // per DEALER/PUSH socket beyond the HWM
   int io_threads = 1;

@@ -2,11 +2,12 @@
 
 #include "client/json_writer.h"
 #include "client/monitor/monitor_format.h"
+#include "client/monitor/monitor_model.h"
 
 namespace bucket::client {
 
-MonitorActor::MonitorActor(bool json, std::vector<std::string> topics, Output output)
-    : json_(json), topics_(std::move(topics)), output_(std::move(output)) {}
+MonitorActor::MonitorActor(std::vector<std::string> topics, MonitorListener* listener)
+    : topics_(std::move(topics)), listener_(listener) {}
 
 void MonitorActor::Start(actors::Context& ctx) { (void)ctx; }
 
@@ -32,20 +33,7 @@ void MonitorActor::CheckSequence(const std::string& topic, std::uint64_t sequenc
   if (last != 0 && sequence > last + 1) {
     const std::uint64_t missed = sequence - last - 1;
     missed_ += missed;
-    if (json_) {
-      JsonWriter json;
-      json.BeginObject()
-          .Field("topic", std::string("gap"))
-          .Field("class", topic_class)
-          .Field("missed", missed)
-          .Field("unix_ms", static_cast<std::uint64_t>(ctx.unix_ms()))
-          .EndObject();
-      output_(json.Take());
-    } else {
-      output_(ClockTime(static_cast<std::uint64_t>(ctx.unix_ms())) + " gap        missed " +
-              std::to_string(missed) + " " + topic_class + " message(s): this monitor is slower "
-              "than the cluster");
-    }
+    listener_->OnGap(topic_class, missed, static_cast<std::uint64_t>(ctx.unix_ms()));
   }
   last = sequence;
 }
@@ -54,10 +42,46 @@ void MonitorActor::Handle(const actors::Inbound& in, actors::Context& ctx) {
   if (in.socket != actors::Socket::kSub) return;
   ++seen_;
   CheckSequence(in.peer, in.header.request_id, ctx);
-  const std::string line =
-      json_ ? PublishedAsJson(in.peer, in.header.request_id, in.message)
-            : PublishedAsLine(in.message, static_cast<std::uint64_t>(ctx.unix_ms()));
+  listener_->OnPublished(in.peer, in.header.request_id, in.message,
+                         static_cast<std::uint64_t>(ctx.unix_ms()));
+}
+
+void StreamPrinter::OnPublished(const std::string& topic, std::uint64_t sequence,
+                                const messages::Message& message, std::uint64_t now_unix_ms) {
+  const std::string line = json_ ? PublishedAsJson(topic, sequence, message)
+                                 : PublishedAsLine(message, now_unix_ms);
   if (!line.empty()) output_(line);
+}
+
+void StreamPrinter::OnGap(const std::string& topic_class, std::uint64_t missed,
+                          std::uint64_t now_unix_ms) {
+  if (json_) {
+    JsonWriter json;
+    json.BeginObject()
+        .Field("topic", std::string("gap"))
+        .Field("class", topic_class)
+        .Field("missed", missed)
+        .Field("unix_ms", now_unix_ms)
+        .EndObject();
+    output_(json.Take());
+  } else {
+    output_(ClockTime(now_unix_ms) + " gap        missed " + std::to_string(missed) + " " +
+            topic_class + " message(s): this monitor is slower than the cluster");
+  }
+}
+
+void ModelFeeder::OnPublished(const std::string& topic, std::uint64_t sequence,
+                              const messages::Message& message, std::uint64_t now_unix_ms) {
+  (void)topic;
+  (void)sequence;
+  (void)now_unix_ms;
+  if (const auto* state = std::get_if<messages::ClusterState>(&message)) model_->OnState(*state);
+  if (const auto* event = std::get_if<messages::ClusterEvent>(&message)) model_->OnEvent(*event);
+}
+
+void ModelFeeder::OnGap(const std::string& topic_class, std::uint64_t missed,
+                        std::uint64_t now_unix_ms) {
+  model_->OnGap(topic_class, missed, now_unix_ms);
 }
 
 }  // namespace bucket::client
