@@ -201,6 +201,7 @@ class MasterActor : public actors::Actor {
   void OnRevokeResponse(const messages::RevokeLeaseResponse& r, actors::Context& ctx);
   void OnCommittedLength(const actors::Inbound& in, const messages::CommittedLengthReport& r,
                          actors::Context& ctx);
+  void NoteCreations(const std::vector<NodeIndex>& nodes);
   std::vector<PlacementCandidate> PlacementCandidates(
       const std::vector<std::string>& excluded) const;
   messages::ReplicaLocation ReplicaOf(NodeIndex node) const;

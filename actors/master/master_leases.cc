@@ -55,6 +55,14 @@ std::vector<PlacementCandidate> MasterActor::PlacementCandidates(
   return candidates;
 }
 
+void MasterActor::NoteCreations(const std::vector<NodeIndex>& nodes) {
+  // Counted when chosen, not when granted: a client allocating many chunks at
+  // once must see each choice reflected in the next.
+  for (NodeIndex node : nodes) {
+    if (ChunkserverInfo* info = chunkservers_.ByIndexMutable(node)) ++info->recent_creations;
+  }
+}
+
 void MasterActor::OnLeaseRequest(const Inbound& in, const messages::LeaseRequest& r,
                                  Context& ctx) {
   if (RefuseInSafeMode(in, ctx)) return;
@@ -93,6 +101,7 @@ void MasterActor::OnLeaseRequest(const Inbound& in, const messages::LeaseRequest
   grant.index = r.chunk_index;
   grant.version = 2;  // version 1 marks a chunk that was never granted
   grant.chunk_size = file->chunk_size;
+  NoteCreations(nodes);
   grant.replicas = std::move(nodes);
   grant.create = true;
   grant.waiters.push_back(in);
@@ -173,6 +182,7 @@ void MasterActor::LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t inde
     std::vector<std::string> excluded_names(failed.begin(), failed.end());
     grant.replicas = ChooseReplicaNodes(PlacementCandidates(excluded_names),
                                         file ? file->replication : 3);
+    NoteCreations(grant.replicas);
     grant.create = true;
   }
   if (grant.replicas.empty()) {
@@ -313,9 +323,6 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
   for (NodeIndex node : grant.replicas) {
     if (grant.acked.count(node) == 0) continue;  // it stays at the old version: stale
     state_.chunks().AddReplica(handle, node, grant.version);
-    if (grant.create) {
-      if (ChunkserverInfo* info = chunkservers_.ByIndexMutable(node)) ++info->recent_creations;
-    }
     if (node != primary) lease.secondaries.push_back(node);
   }
   log_->debug("{} lease on chunk {} v{} to {}", config_.node_id, handle, grant.version,

@@ -17,7 +17,7 @@ TEST_CASE("timers fire in deadline order, ties in arming order", "[unit][runtime
   CHECK_FALSE(q.NextDeadline().has_value());
 }
 
-TEST_CASE("re-arming moves a timer; cancel removes it", "[unit][runtime]") {
+TEST_CASE("re-arming moves a timer, cancel removes it", "[unit][runtime]") {
   TimerQueue q;
   q.Set(7, Millis(10));
   q.Set(7, Millis(50));

@@ -168,7 +168,7 @@ TEST_CASE("chunk store: a full disk is NoSpace and changes nothing", "[unit][chu
   CHECK(ReadText(*store, 1, 0, 200000) == std::string(100000, 'a'));
 }
 
-TEST_CASE("chunk store: EIO fails one disk; the other keeps serving", "[unit][chunkserver]") {
+TEST_CASE("chunk store: EIO fails one disk, the other keeps serving", "[unit][chunkserver]") {
   storage::MemFileSystem fs;
   auto store = OpenStore(fs, {"/d1", "/d2"});
   for (std::uint64_t h = 1; h <= 6; ++h) {

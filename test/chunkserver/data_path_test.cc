@@ -163,7 +163,7 @@ TEST_CASE("data path: a record larger than a quarter chunk is refused", "[sim][c
   CHECK(cluster.Append("/log", std::string(1 << 18, 'x')).ok());
 }
 
-TEST_CASE("data path: a secondary that dies mid-write fails it visibly; a retry on a fresh "
+TEST_CASE("data path: a secondary that dies mid-write fails it visibly, a retry on a fresh "
           "lease succeeds without it",
           "[sim][chunkserver]") {
   auto owner = Ready(6);
@@ -264,7 +264,7 @@ TEST_CASE("data path: a push larger than the buffers is refused with a clear err
   for (int i = 1; i <= 3; ++i) CHECK(cluster.chunkserver(i).buffers().reserved_bytes() == 0);
 }
 
-TEST_CASE("data path: a corrupt replica is never served; reads fail over", "[sim][chunkserver]") {
+TEST_CASE("data path: a corrupt replica is never served, reads fail over", "[sim][chunkserver]") {
   auto owner = Ready(8);
   SimCluster& cluster = *owner;
   REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
@@ -286,7 +286,7 @@ TEST_CASE("data path: a corrupt replica is never served; reads fail over", "[sim
   }
 }
 
-TEST_CASE("data path: a primary whose lease ran out refuses; the client gets a fresh one",
+TEST_CASE("data path: a primary whose lease ran out refuses, the client gets a fresh one",
           "[sim][chunkserver]") {
   SimClusterOptions options;
   options.lease_ms = 1000;

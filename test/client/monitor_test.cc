@@ -31,7 +31,7 @@ actors::Inbound Published(const std::string& topic, std::uint64_t sequence, msg:
   return in;
 }
 
-TEST_CASE("monitor: a gap in a topic's sequence numbers is reported; a restart is not a gap",
+TEST_CASE("monitor: a gap in a topic's sequence numbers is reported, a restart is not a gap",
           "[unit][monitor]") {
   Recorder recorder;
   MonitorActor actor({}, &recorder);

@@ -45,7 +45,7 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
-TEST_CASE("partition: master and chunkserver cut apart; dead, repaired, no append lost or "
+TEST_CASE("partition: master and chunkserver cut apart, dead, repaired, no append lost or "
           "doubled, stale replicas gone after healing",
           "[integration]") {
   NetworkNamespace netns;

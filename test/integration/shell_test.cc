@@ -50,7 +50,7 @@ TEST_CASE("shell: one-shot commands print results, or one line and exit 1", "[in
   CHECK(bad_flag.err == "bucket: ls: invalid argument: unknown option -z\n");
 }
 
-TEST_CASE("shell: put and get through files and pipes; put refuses to overwrite without -f",
+TEST_CASE("shell: put and get through files and pipes, put refuses to overwrite without -f",
           "[integration]") {
   LocalCluster cluster;
   cluster.Up();

@@ -243,7 +243,7 @@ TEST_CASE("healing: deleted files' chunks leave every disk after the grace perio
       Millis(20000)));
 }
 
-TEST_CASE("healing: a failed disk's chunks are copied elsewhere; the node keeps serving",
+TEST_CASE("healing: a failed disk's chunks are copied elsewhere, the node keeps serving",
           "[sim][healing]") {
   SimClusterOptions options;
   options.chunkservers = 4;
@@ -318,7 +318,7 @@ TEST_CASE("healing: a new, empty chunkserver takes replicas until disk use evens
   CHECK(*cluster.Read("/f", 0, data.size()) == data);
 }
 
-TEST_CASE("healing: a drained chunkserver's every chunk lives on elsewhere; fsck agrees",
+TEST_CASE("healing: a drained chunkserver's every chunk lives on elsewhere, fsck agrees",
           "[sim][healing]") {
   SimClusterOptions options;
   options.chunkservers = 4;

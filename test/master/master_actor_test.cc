@@ -211,6 +211,31 @@ TEST_CASE("master: a lease allocates a chunk, bumps its version and names one pr
   CHECK(stat.chunks[0].replicas.size() == 3);
 }
 
+TEST_CASE("master: chunks allocated at once spread over every chunkserver", "[sim][master]") {
+  Harness h(14, 4);
+  h.WaitOutOfSafeMode();
+  REQUIRE(h.CallCode(msg::CreateRequest{"/f", 0, 0, false, false}) == Code::kOk);
+  // Eight chunks asked for together, as a client streaming a file does: no
+  // grant has finished when the next placement is chosen.
+  for (std::uint64_t index = 0; index < 8; ++index) {
+    h.net.Post("client", [&h, index](actors::Context& ctx) {
+      h.client->Send(100 + index, msg::LeaseRequest{"/f", index, {}}, ctx);
+    });
+  }
+  REQUIRE(h.net.RunUntil([&] { return h.client->replies.size() >= 8; }, Millis(30000)));
+  std::map<std::string, int> replicas_on;
+  for (std::uint64_t index = 0; index < 8; ++index) {
+    auto* lease = std::get_if<msg::LeaseResponse>(&h.client->replies[100 + index].front());
+    REQUIRE(lease != nullptr);
+    for (const auto& r : lease->chunk.replicas) ++replicas_on[r.node_id];
+  }
+  REQUIRE(replicas_on.size() == 4);
+  for (const auto& [node, count] : replicas_on) {
+    INFO(node);
+    CHECK(count == 6);  // 24 replicas over 4 equal nodes
+  }
+}
+
 TEST_CASE("master: too few chunkservers for a new chunk is an error and creates nothing",
           "[sim][master]") {
   Harness h(5, 2);
@@ -272,7 +297,7 @@ TEST_CASE("master: a primary that does not answer the revocation keeps it until 
   CHECK(primary->revoke_requests == 1);
 }
 
-TEST_CASE("master: the primary extends its lease; no one else is granted meanwhile",
+TEST_CASE("master: the primary extends its lease, no one else is granted meanwhile",
           "[sim][master]") {
   Harness h(8);
   h.WaitOutOfSafeMode();
@@ -418,7 +443,7 @@ TEST_CASE("master: orphans are never ordered deleted in safe mode or above the i
   CHECK(cs->deleted.count(999999) == 0);  // above every handle issued: never touched
 }
 
-TEST_CASE("master: stale replicas are never handed out; a higher version is adopted",
+TEST_CASE("master: stale replicas are never handed out, a higher version is adopted",
           "[sim][master]") {
   Harness h(13);
   h.WaitOutOfSafeMode();

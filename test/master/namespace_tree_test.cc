@@ -64,7 +64,7 @@ TEST_CASE("namespace: listing pages through large directories", "[unit][master]"
   CHECK(rest->entries.front().name == "f10");
 }
 
-TEST_CASE("namespace: delete goes to the trash; undelete brings it back", "[unit][master]") {
+TEST_CASE("namespace: delete goes to the trash, undelete brings it back", "[unit][master]") {
   NamespaceTree tree;
   REQUIRE(tree.Mkdir("/d", false, 1).ok());
   REQUIRE(CreateFile(tree, "/d/f") == Code::kOk);

@@ -207,7 +207,7 @@ TEST_CASE("oplog: corruption in the middle stops recovery unless skipped", "[uni
   CHECK(skipped->tree().Lookup("/d").status().code() == Code::kNotFound);
 }
 
-TEST_CASE("checkpoints: load plus tail replay; a bad newest one falls back to the previous",
+TEST_CASE("checkpoints: load plus tail replay, a bad newest one falls back to the previous",
           "[unit][master]") {
   storage::MemFileSystem fs;
   const auto records = SomeRecords(6);

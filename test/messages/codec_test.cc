@@ -218,7 +218,7 @@ TEST_CASE("random bytes never crash the decoder", "[unit][messages]") {
   SUCCEED("20000 hostile inputs decoded without a crash");
 }
 
-TEST_CASE("an old peer's shorter struct decodes with defaults; extra fields are ignored",
+TEST_CASE("an old peer's shorter struct decodes with defaults, extra fields are ignored",
           "[unit][messages]") {
   // An older RegisterResponse without heartbeat_interval_ms: [code, detail].
   msgpack::sbuffer old;

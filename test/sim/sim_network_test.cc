@@ -43,7 +43,7 @@ class TimerActor : public actors::Actor {
   std::vector<std::pair<actors::TimerId, Millis>> fired;
 };
 
-TEST_CASE("sim: timers fire at their deadlines; re-arm moves, cancel removes", "[sim]") {
+TEST_CASE("sim: timers fire at their deadlines, re-arm moves, cancel removes", "[sim]") {
   SimNetwork net(1);
   auto actor = std::make_unique<TimerActor>();
   auto* timers = actor.get();
@@ -71,7 +71,7 @@ TEST_CASE("sim: a link keeps FIFO order unless reordering is on", "[sim]") {
   }
 }
 
-TEST_CASE("sim: drops lose messages; retries on deadlines get every answer", "[sim]") {
+TEST_CASE("sim: drops lose messages, retries on deadlines get every answer", "[sim]") {
   SimFaults faults;
   faults.drop_probability = 0.3;
   SimNetwork net(7, faults);
