@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,10 +49,13 @@ std::uint64_t ResidentBytes(pid_t pid) { return StatusField(pid, "VmRSS"); }
 std::uint64_t PeakResidentBytes(pid_t pid) { return StatusField(pid, "VmHWM"); }
 
 Result<BenchCluster> BenchCluster::Start(const StartOptions& options) {
-  char pattern[] = "/tmp/bucket-bench-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) return Status::IoError("mkdtemp failed");
+  std::string pattern = options.parent_dir + "/bucket-bench-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return Status::IoError("cannot make a folder in " + options.parent_dir + ": " +
+                           std::strerror(errno));
+  }
   BenchCluster cluster;
-  cluster.dir_ = std::string(pattern) + "/cluster";
+  cluster.dir_ = pattern + "/cluster";
   const std::string launcher = launcher::ProgramDirectory() + "/bucket-cluster";
   int code = 0;
   for (int attempt = 0;; ++attempt) {

@@ -18,6 +18,7 @@ struct StartOptions {
   std::string chunk_size = "64MiB";
   int replication = 3;
   std::string extra_master_settings;  // appended to master.toml (TOML text)
+  std::string parent_dir = "/tmp";    // the cluster's data and logs go in a new folder here
 };
 
 class BenchCluster {

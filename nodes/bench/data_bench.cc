@@ -1,0 +1,224 @@
+#include "nodes/bench/data_bench.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <random>
+#include <thread>
+
+#include "client/bucket_client.h"
+
+namespace bucket::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Incompressible bytes, made once: the cost of making them is not measured.
+const std::string& RandomBlock(std::size_t size) {
+  static std::string block;
+  if (block.size() < size) {
+    std::mt19937_64 random(42);
+    block.resize(size);
+    for (std::size_t i = 0; i + 8 <= size; i += 8) {
+      const std::uint64_t word = random();
+      std::memcpy(block.data() + i, &word, 8);
+    }
+  }
+  return block;
+}
+
+using ClientWork = std::function<Status(client::BucketClient&, int index)>;
+
+// Runs `work` on `clients` threads, each with its own connection, all
+// starting together; returns the seconds from the start to the last finish.
+Result<double> RunClients(const config::ClientConfig& config, int clients, const ClientWork& work) {
+  std::vector<std::unique_ptr<client::BucketClient>> connections;
+  for (int i = 0; i < clients; ++i) {
+    auto connected = client::BucketClient::Connect(config);
+    if (!connected.ok()) return connected.status();
+    connections.push_back(std::move(*connected));
+  }
+  std::vector<std::future<Status>> done;
+  const auto start = Clock::now();
+  for (int i = 0; i < clients; ++i) {
+    done.push_back(std::async(std::launch::async,
+                              [&, i] { return work(*connections[i], i); }));
+  }
+  Status first_error = Status::Ok();
+  for (auto& d : done) {
+    Status s = d.get();
+    if (!s.ok() && first_error.ok()) first_error = s;
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!first_error.ok()) return first_error;
+  return seconds;
+}
+
+std::string FilePath(const std::string& what, int replication, int run, int client) {
+  return "/bench/" + what + "-r" + std::to_string(replication) + "-" + std::to_string(run) + "-" +
+         std::to_string(client);
+}
+
+// Writes `size` bytes to a new file in chunk-sized calls, the next call's
+// bytes prepared while the previous one is in flight (as `bucket put` does).
+Status WriteFile(client::BucketClient& c, const std::string& path, std::uint64_t size,
+                 const DataOptions& options, int replication) {
+  client::CreateOptions create;
+  create.replication = static_cast<std::uint32_t>(replication);
+  create.chunk_size = options.chunk_size;
+  create.parents = true;
+  create.overwrite = true;
+  BUCKET_RETURN_IF_ERROR(c.Create(path, create));
+  const std::uint64_t step = options.chunk_size;
+  const std::string& source = RandomBlock(step);
+  std::future<Status> in_flight;
+  for (std::uint64_t offset = 0; offset < size; offset += step) {
+    std::string block = source.substr(0, std::min(step, size - offset));
+    if (in_flight.valid()) BUCKET_RETURN_IF_ERROR(in_flight.get());
+    in_flight = std::async(std::launch::async, [&c, path, offset, b = std::move(block)]() mutable {
+      return c.Write(path, offset, std::move(b));
+    });
+  }
+  return in_flight.valid() ? in_flight.get() : Status::Ok();
+}
+
+Status RemoveAll(const config::ClientConfig& config) {
+  auto c = client::BucketClient::Connect(config);
+  if (!c.ok()) return c.status();
+  client::RemoveOptions options;
+  options.recursive = true;
+  options.purge = true;  // the benchmark's bytes need not wait in the trash
+  Status removed = (*c)->Remove("/bench", options);
+  return removed.code() == Code::kNotFound ? Status::Ok() : removed;
+}
+
+// Measures one figure: `runs` times, `prepare` (untimed) then `work` on C clients.
+Result<Figure> Measure(const config::ClientConfig& config, const DataOptions& options,
+                       Figure figure, std::uint64_t bytes_per_run,
+                       const std::function<Status(int run)>& prepare,
+                       const std::function<ClientWork(int run)>& work) {
+  for (int run = 0; run < options.runs; ++run) {
+    BUCKET_RETURN_IF_ERROR(RemoveAll(config));
+    if (prepare) BUCKET_RETURN_IF_ERROR(prepare(run));
+    auto seconds = RunClients(config, figure.clients, work(run));
+    if (!seconds.ok()) {
+      return Status(seconds.status().code(),
+                    figure.name + " with " + std::to_string(figure.clients) + " clients: " +
+                        seconds.status().message());
+    }
+    figure.bytes_per_s.push_back(static_cast<double>(bytes_per_run) / *seconds);
+  }
+  BUCKET_RETURN_IF_ERROR(RemoveAll(config));
+  return figure;
+}
+
+std::vector<int> ClientCounts(const DataOptions& options) {
+  return options.clients > 1 ? std::vector<int>{1, options.clients} : std::vector<int>{1};
+}
+
+}  // namespace
+
+Result<std::vector<Figure>> BenchWrite(const config::ClientConfig& config,
+                                       const DataOptions& options, int replication) {
+  std::vector<Figure> figures;
+  for (int clients : ClientCounts(options)) {
+    const std::uint64_t share = options.file_size / clients;
+    Figure figure{"write", clients, replication};
+    auto measured = Measure(config, options, figure, share * clients, nullptr, [&](int run) {
+      return [&, run](client::BucketClient& c, int i) {
+        return WriteFile(c, FilePath("w", replication, run, i), share, options, replication);
+      };
+    });
+    if (!measured.ok()) return measured.status();
+    figures.push_back(std::move(*measured));
+  }
+  return figures;
+}
+
+Result<std::vector<Figure>> BenchRead(const config::ClientConfig& config,
+                                      const DataOptions& options, int replication) {
+  std::vector<Figure> figures;
+  const std::uint64_t read_size = std::min(options.read_size, options.file_size);
+  for (int clients : ClientCounts(options)) {
+    const std::uint64_t share = options.file_size / clients / read_size * read_size;
+    // The files are written (untimed) before each run's reads.
+    auto prepare = [&, clients](int run) -> Status {
+      auto seconds = RunClients(config, clients, [&](client::BucketClient& c, int i) {
+        return WriteFile(c, FilePath("r", replication, run, i), share, options, replication);
+      });
+      return seconds.ok() ? Status::Ok() : seconds.status();
+    };
+    Figure sequential{"read", clients, replication};
+    auto measured = Measure(config, options, sequential, share * clients, prepare, [&](int run) {
+      return [&, run](client::BucketClient& c, int i) -> Status {
+        const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+        Status got = c.Get(FilePath("r", replication, run, i), null_fd);
+        ::close(null_fd);
+        return got;
+      };
+    });
+    if (!measured.ok()) return measured.status();
+    figures.push_back(std::move(*measured));
+
+    Figure random{"read-random", clients, replication};
+    const std::uint64_t reads = share / read_size;
+    measured = Measure(config, options, random, reads * read_size * clients, prepare,
+                       [&](int run) {
+      return [&, run](client::BucketClient& c, int i) -> Status {
+        std::mt19937_64 pick(1000 * run + i);
+        const std::string path = FilePath("r", replication, run, i);
+        for (std::uint64_t n = 0; n < reads; ++n) {
+          const std::uint64_t offset = (pick() % reads) * read_size;
+          auto bytes = c.Read(path, offset, read_size);
+          if (!bytes.ok()) return bytes.status();
+          if (bytes->size() != read_size) {
+            return Status::Internal("short read at " + std::to_string(offset) + ": " +
+                                    std::to_string(bytes->size()) + " bytes");
+          }
+        }
+        return Status::Ok();
+      };
+    });
+    if (!measured.ok()) return measured.status();
+    figures.push_back(std::move(*measured));
+  }
+  return figures;
+}
+
+Result<std::vector<Figure>> BenchAppend(const config::ClientConfig& config,
+                                        const DataOptions& options, int replication) {
+  std::vector<Figure> figures;
+  const std::string record = RandomBlock(options.record_size).substr(0, options.record_size);
+  for (int clients : ClientCounts(options)) {
+    const std::uint64_t records = options.file_size / options.record_size / clients;
+    auto prepare = [&](int run) -> Status {
+      auto c = client::BucketClient::Connect(config);
+      if (!c.ok()) return c.status();
+      client::CreateOptions create;
+      create.replication = static_cast<std::uint32_t>(replication);
+      create.chunk_size = options.chunk_size;
+      create.parents = true;
+      return (*c)->Create(FilePath("a", replication, run, 0), create);
+    };
+    Figure figure{"append", clients, replication};
+    auto measured = Measure(config, options, figure, records * clients * options.record_size,
+                            prepare, [&](int run) {
+      return [&, run](client::BucketClient& c, int) -> Status {
+        const std::string path = FilePath("a", replication, run, 0);  // one file for all
+        for (std::uint64_t n = 0; n < records; ++n) {
+          auto offset = c.Append(path, record);
+          if (!offset.ok()) return offset.status();
+        }
+        return Status::Ok();
+      };
+    });
+    if (!measured.ok()) return measured.status();
+    figures.push_back(std::move(*measured));
+  }
+  return figures;
+}
+
+}  // namespace bucket::bench
