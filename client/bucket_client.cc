@@ -114,6 +114,10 @@ Status BucketClient::Undelete(const std::string& path) {
   return Mutate(messages::UndeleteRequest{path});
 }
 
+Status BucketClient::Snapshot(const std::string& from, const std::string& to, bool parents) {
+  return Mutate(messages::SnapshotRequest{from, to, parents});
+}
+
 Status BucketClient::Rename(const std::string& from, const std::string& to, bool replace) {
   return Mutate(messages::RenameRequest{from, to, replace});
 }

@@ -77,6 +77,9 @@ class BucketClient {
   Status Remove(const std::string& path, const RemoveOptions& options = {});
   Status Undelete(const std::string& path);
   Status Rename(const std::string& from, const std::string& to, bool replace = false);
+  // An instant copy of a file or directory tree that shares its chunks until
+  // either side is written (copy-on-write, GFS 3.4).
+  Status Snapshot(const std::string& from, const std::string& to, bool parents = false);
   // Every entry of a directory, sorted by name (a file lists itself).
   Result<std::vector<FileInfo>> List(const std::string& path);
   Result<FileStat> Stat(const std::string& path);

@@ -25,6 +25,13 @@ Status RenameRequest::Validate() const {
   return Status::Ok();
 }
 
+Status SnapshotRequest::Validate() const {
+  BUCKET_RETURN_IF_ERROR(ValidatePath(from));
+  BUCKET_RETURN_IF_ERROR(ValidatePath(to));
+  if (to == "/") return Status::InvalidPath("cannot snapshot onto the root");
+  return Status::Ok();
+}
+
 Status ListRequest::Validate() const {
   BUCKET_RETURN_IF_ERROR(ValidatePath(path));
   if (limit == 0 || limit > kListEntriesMax) {

@@ -15,6 +15,7 @@
 //   C:BackupRequest    ( M:BackupResponse )      a consistent metadata backup, while running
 //   C:NodeAdminRequest ( M:NodeAdminResponse )   drain, maintenance, back to normal
 //   C:FsckRequest      ( M:FsckResponse )        chunks that need attention under a path
+//   C:SnapshotRequest  ( M:NamespaceResponse ) a copy-on-write copy of a file or tree
 //
 // Mutations are idempotent under retry: a request resent with the same request
 // id by the same client is answered from the master's retry cache as the first
@@ -105,6 +106,17 @@ struct RenameRequest {
   std::string to;
   bool replace = false;  // an existing file or empty directory at `to` goes to the trash
   MSGPACK_DEFINE(from, to, replace);
+  Status Validate() const;
+};
+
+// A copy of the file or directory tree `from`, named `to`, that shares its
+// chunks until either side writes (GFS 3.4). Answered with a NamespaceResponse.
+struct SnapshotRequest {
+  static constexpr Kind kKind = Kind::kSnapshotRequest;
+  std::string from;
+  std::string to;
+  bool parents = false;  // create missing parent directories of `to`
+  MSGPACK_DEFINE(from, to, parents);
   Status Validate() const;
 };
 

@@ -40,6 +40,8 @@ enum class Kind : std::uint16_t {
   kCorruptionAck = 35,
   kCloneRequest = 36,
   kCloneResponse = 37,
+  kLocalCopyRequest = 38,
+  kLocalCopyResponse = 39,
 
   // client <-> master
   kClusterStatusRequest = 60,
@@ -66,6 +68,7 @@ enum class Kind : std::uint16_t {
   kNodeAdminResponse = 81,
   kFsckRequest = 82,
   kFsckResponse = 83,
+  kSnapshotRequest = 84,
 
   // data path
   kPushReserveRequest = 120,

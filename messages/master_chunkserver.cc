@@ -60,4 +60,12 @@ Status CloneRequest::Validate() const {
   return ValidateEndpoint(source.rpc_endpoint, "source rpc_endpoint");
 }
 
+Status LocalCopyRequest::Validate() const {
+  if (handle == 0 || version == 0 || copy == 0 || copy == handle) {
+    return Status::InvalidArgument("local copy of handle " + std::to_string(handle) + " v" +
+                                   std::to_string(version) + " to " + std::to_string(copy));
+  }
+  return Status::Ok();
+}
+
 }  // namespace bucket::messages

@@ -55,8 +55,9 @@ struct NodeLoad {
   std::uint64_t read_bytes = 0;
   std::uint64_t write_bytes = 0;
   std::uint32_t failed_disks = 0;
+  std::uint64_t local_copy_bytes = 0;  // copied disk to disk for copy-on-write, no network
   MSGPACK_DEFINE(capacity_bytes, used_bytes, free_bytes, chunk_count, read_ops, write_ops,
-                 read_bytes, write_bytes, failed_disks);
+                 read_bytes, write_bytes, failed_disks, local_copy_bytes);
 };
 
 // Where a chunkserver can be reached and where it sits.
@@ -245,6 +246,27 @@ struct CloneResponse {
   std::uint64_t version = 0;
   std::uint64_t length = 0;
   MSGPACK_DEFINE(code, detail, handle, version, length);
+};
+
+// Copy-on-write of a snapshotted chunk: copy local chunk `handle` at `version`
+// to the new chunk `copy` at the same version, on this chunkserver's own disk
+// (no bytes cross the network), verifying every block on the way.
+struct LocalCopyRequest {
+  static constexpr Kind kKind = Kind::kLocalCopyRequest;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  std::uint64_t copy = 0;
+  MSGPACK_DEFINE(handle, version, copy);
+  Status Validate() const;
+};
+
+struct LocalCopyResponse {
+  static constexpr Kind kKind = Kind::kLocalCopyResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::uint64_t copy = 0;
+  std::uint64_t length = 0;
+  MSGPACK_DEFINE(code, detail, copy, length);
 };
 
 }  // namespace bucket::messages

@@ -21,12 +21,13 @@ using Message = std::variant<
     ChunkReportResponse, SetVersionRequest, SetVersionResponse, LeaseExtendRequest,
     LeaseExtendResponse, RevokeLeaseRequest, RevokeLeaseResponse, CommittedLengthReport,
     CommittedLengthAck, CorruptionReport, CorruptionAck, CloneRequest, CloneResponse,
+    LocalCopyRequest, LocalCopyResponse,
     // client <-> master
     ClusterStatusRequest, ClusterStatusResponse, MkdirRequest, CreateRequest, DeleteRequest,
     UndeleteRequest, RenameRequest, NamespaceResponse, ListRequest, ListResponse, StatRequest,
     StatResponse, LocateRequest, LocateResponse, LeaseRequest, LeaseResponse, SafeModeRequest,
     SafeModeResponse, BackupRequest, BackupResponse, NodeAdminRequest, NodeAdminResponse,
-    FsckRequest, FsckResponse,
+    FsckRequest, FsckResponse, SnapshotRequest,
     // data path
     PushReserveRequest, PushReserveResponse, DataPiece, WriteRequest, WriteResponse,
     AppendRequest, AppendResponse, ApplyRequest, ApplyResponse, ReadRequest, ReadResponse,

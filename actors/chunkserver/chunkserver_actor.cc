@@ -87,6 +87,8 @@ void ChunkserverActor::Handle(const Inbound& in, Context& ctx) {
           if (it != clone_reads_.end()) OnCloneRead(it->second, in, ctx);
         } else if constexpr (std::is_same_v<T, msg::CloneRequest>) {
           OnClone(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::LocalCopyRequest>) {
+          OnLocalCopy(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::CorruptionAck>) {
           // nothing to do
         } else if constexpr (std::is_same_v<T, msg::Ping>) {
@@ -285,6 +287,7 @@ msg::NodeLoad ChunkserverActor::CurrentLoad() const {
   load.write_ops = write_ops_;
   load.read_bytes = read_bytes_;
   load.write_bytes = write_bytes_;
+  load.local_copy_bytes = local_copy_bytes_;
   load.failed_disks = space.failed_disks;
   return load;
 }

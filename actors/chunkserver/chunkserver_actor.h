@@ -150,6 +150,9 @@ class ChunkserverActor : public actors::Actor {
   // --- reads and clones (chunkserver_reads.cc) ---
   void OnRead(const actors::Inbound& in, const messages::ReadRequest& r, actors::Context& ctx);
   void OnClone(const actors::Inbound& in, const messages::CloneRequest& r, actors::Context& ctx);
+  void OnLocalCopy(const actors::Inbound& in, const messages::LocalCopyRequest& r,
+                   actors::Context& ctx);
+  Result<std::uint64_t> CopyLocally(const messages::LocalCopyRequest& r);
   void CloneNext(std::uint64_t handle, actors::Context& ctx);
   void OnCloneRead(std::uint64_t handle, const actors::Inbound& in, actors::Context& ctx);
   void FinishClone(std::uint64_t handle, const Status& status, actors::Context& ctx);
@@ -190,6 +193,7 @@ class ChunkserverActor : public actors::Actor {
 
   // Counters for heartbeats.
   std::uint64_t read_ops_ = 0, write_ops_ = 0, read_bytes_ = 0, write_bytes_ = 0;
+  std::uint64_t local_copy_bytes_ = 0;
 };
 
 }  // namespace bucket::chunkserver

@@ -111,9 +111,42 @@ struct SetSizeRecord {
   MSGPACK_DEFINE(inode, size);
 };
 
+// A copy of the file or tree at `from` named `to`, sharing its chunks (GFS 3.4).
+struct SnapshotRecord {
+  static constexpr std::uint8_t kType = 10;
+  RetryKey retry;
+  std::string from;
+  std::string to;
+  bool parents = false;
+  std::int64_t unix_ms = 0;
+  MSGPACK_DEFINE(retry, from, to, parents, unix_ms);
+};
+
+// Handles below `next_handle` are taken: logged before chunkservers are told
+// of a handle that no chunk record names yet (a copy-on-write copy), so that a
+// restarted master never hands the same handle out again.
+struct ReserveHandlesRecord {
+  static constexpr std::uint8_t kType = 11;
+  std::uint64_t next_handle = 0;
+  MSGPACK_DEFINE(next_handle);
+};
+
+// Copy-on-write: chunk `index` of file `inode` was shared as `old_handle`; it
+// is now the file's own copy `handle` at `version`, made by the chunkservers.
+struct CopyChunkRecord {
+  static constexpr std::uint8_t kType = 12;
+  std::uint64_t inode = 0;
+  std::uint64_t index = 0;
+  std::uint64_t old_handle = 0;
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;
+  MSGPACK_DEFINE(inode, index, old_handle, handle, version);
+};
+
 using LogRecord = std::variant<MkdirRecord, CreateRecord, DeleteRecord, UndeleteRecord,
                                RenameRecord, PurgeRecord, AddChunkRecord, SetVersionRecord,
-                               SetSizeRecord>;
+                               SetSizeRecord, SnapshotRecord, ReserveHandlesRecord,
+                               CopyChunkRecord>;
 
 std::string EncodeRecord(const LogRecord& record);
 Result<LogRecord> DecodeRecord(const void* data, std::size_t size);

@@ -89,6 +89,14 @@ void MasterActor::Handle(const Inbound& in, Context& ctx) {
           OnNodeAdmin(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::FsckRequest>) {
           OnFsck(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::SnapshotRequest>) {
+          OnSnapshot(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::LocalCopyResponse>) {
+          if (m.code != Code::kOk) {
+            log_->warn("{} {} could not copy chunk {} locally: {}", config_.node_id, in.peer,
+                       m.copy, Status(m.code, m.detail).ToString());
+          }
+          OnCommandAnswered(in.header.request_id, m.code == Code::kOk, ctx);
         } else if constexpr (std::is_same_v<T, msg::ClusterStatusRequest>) {
           ReplyWhenDurable(in, msg::ClusterStatusResponse{BuildState(ctx)}, ctx);
         } else if constexpr (std::is_same_v<T, msg::Ping>) {
@@ -132,6 +140,9 @@ void MasterActor::OnTimer(actors::TimerId id, Context& ctx) {
     case kCheckSafeMode:
       UpdateSafeMode(ctx);
       if (safe_mode_) ctx.SetTimer(kCheckSafeMode, Millis(config_.heartbeat_interval_ms));
+      break;
+    case kSnapshotRetry:
+      TryPendingSnapshots(ctx);
       break;
     case kDecayCreations:
       chunkservers_.DecayCreations();

@@ -38,6 +38,9 @@
 
 namespace bucket::master {
 
+// A LeaseResponse carrying an error.
+messages::LeaseResponse LeaseError(const Status& why);
+
 class MasterActor : public actors::Actor {
  public:
   // `state` is what recovery rebuilt from config.data_dir; `oplog` appends to a
@@ -69,6 +72,25 @@ class MasterActor : public actors::Actor {
     NodeIndex node = 0;
     std::uint64_t version = 0;  // answers for an earlier attempt are ignored
     bool repair = false;        // a clone or a repair's version bump, not a lease grant
+    bool local_copy = false;    // a copy-on-write copy; `handle` is the copy's
+  };
+  // A snapshot waiting for the leases on its chunks to be given up or expire.
+  struct PendingSnapshot {
+    actors::Inbound in;
+    SnapshotRecord record;
+    std::vector<ChunkHandle> handles;
+  };
+  // Copy-on-write of a shared chunk for one file, keyed by the copy's handle:
+  // every current replica copies it locally, then the file points at the copy.
+  struct CopyOnWrite {
+    ChunkHandle old_handle = 0;
+    InodeId inode = 0;
+    std::uint64_t index = 0;
+    std::uint64_t version = 0;
+    std::vector<NodeIndex> asked;
+    std::vector<NodeIndex> copied;
+    std::size_t outstanding = 0;
+    std::vector<actors::Inbound> waiters;  // lease requests, asked again once done
   };
   // A chunk being copied to a new replica (repair, drain or rebalance), then
   // having its version bumped on every replica that holds it.
@@ -202,6 +224,20 @@ class MasterActor : public actors::Actor {
   void OnCommittedLength(const actors::Inbound& in, const messages::CommittedLengthReport& r,
                          actors::Context& ctx);
   void NoteCreations(const std::vector<NodeIndex>& nodes);
+
+  // --- snapshots and copy-on-write (master_snapshots.cc) ---
+  void OnSnapshot(const actors::Inbound& in, const messages::SnapshotRequest& r,
+                  actors::Context& ctx);
+  // Commits each pending snapshot whose chunks no longer have a lease.
+  void TryPendingSnapshots(actors::Context& ctx);
+  bool WaitsForSnapshot(ChunkHandle handle) const { return snapshot_handles_.count(handle) != 0; }
+  // True if the lease request was taken over: `handle` is shared, so chunk
+  // `index` of `inode` gets its own copy first.
+  bool CopyOnWriteFirst(ChunkHandle handle, InodeId inode, std::uint64_t index,
+                        const actors::Inbound& waiter, actors::Context& ctx);
+  void SendLocalCopies(ChunkHandle copy, actors::Context& ctx);
+  void OnLocalCopyAnswered(ChunkHandle copy, NodeIndex node, bool ok, actors::Context& ctx);
+  void FinishCopyOnWrite(ChunkHandle copy, actors::Context& ctx);
   std::vector<PlacementCandidate> PlacementCandidates(
       const std::vector<std::string>& excluded) const;
   messages::ReplicaLocation ReplicaOf(NodeIndex node) const;
@@ -229,6 +265,10 @@ class MasterActor : public actors::Actor {
   std::map<ChunkHandle, std::vector<actors::Inbound>> blocked_;
   std::map<std::uint64_t, PendingCommand> commands_;
   std::uint64_t next_command_id_ = 1;
+
+  std::vector<PendingSnapshot> snapshots_;
+  std::multiset<ChunkHandle> snapshot_handles_;  // lease requests on these wait
+  std::map<ChunkHandle, CopyOnWrite> copies_;
 
   std::map<ChunkHandle, Repair> repairs_;
   std::vector<ChunkHandle> repair_queue_;  // the last scan's candidates not yet started

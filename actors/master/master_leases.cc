@@ -19,14 +19,14 @@ namespace {
 
 constexpr int kGrantAttemptsMax = 3;
 
+}  // namespace
+
 messages::LeaseResponse LeaseError(const Status& why) {
   messages::LeaseResponse response;
   response.code = why.code();
   response.detail = why.message();
   return response;
 }
-
-}  // namespace
 
 Millis MasterActor::LeaseGrace() const {
   return Millis(std::max<std::int64_t>(100, config_.lease_duration_ms / 10));
@@ -120,6 +120,11 @@ void MasterActor::LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t inde
     it->second.waiters.push_back(waiter);
     return;
   }
+  if (WaitsForSnapshot(handle)) {
+    // A snapshot of this chunk is waiting for its lease to end: no new one.
+    Block(handle, waiter, CommandTimeout(), ctx);
+    return;
+  }
   if (repairs_.count(handle) != 0) {
     // Being copied: no mutation until the copy is done (it answers the waiters).
     Block(handle, waiter, CommandTimeout(), ctx);
@@ -165,6 +170,7 @@ void MasterActor::LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t inde
     Block(handle, waiter, Millis(chunk->lease_until_unix_ms - ctx.unix_ms() + 1), ctx);
     return;
   }
+  if (CopyOnWriteFirst(handle, inode, index, waiter, ctx)) return;
   Grant grant;
   grant.handle = handle;
   grant.inode = inode;
@@ -269,6 +275,10 @@ void MasterActor::OnCommandAnswered(std::uint64_t request_id, bool ok, Context& 
   const PendingCommand done = command->second;
   commands_.erase(command);
   ctx.CancelTimer(CommandTimer(request_id));
+  if (done.local_copy) {
+    OnLocalCopyAnswered(done.handle, done.node, ok, ctx);
+    return;
+  }
   if (done.repair) {
     auto repair = repairs_.find(done.handle);
     if (repair == repairs_.end()) return;
@@ -398,6 +408,7 @@ void MasterActor::OnRevokeResponse(const messages::RevokeLeaseResponse& r, Conte
   if (lease == nullptr || !lease->revoking) return;
   log_->info("{} lease on chunk {} given up by its primary", config_.node_id, r.handle);
   leases_.Release(r.handle);
+  TryPendingSnapshots(ctx);
   RetryBlocked(r.handle, ctx);
 }
 

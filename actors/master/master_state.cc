@@ -63,6 +63,27 @@ Result<Applied> MasterState::Apply(const LogRecord& record) {
           chunks_.SetLeaseUntil(r.handle, r.lease_until_unix_ms);
         } else if constexpr (std::is_same_v<T, SetSizeRecord>) {
           BUCKET_RETURN_IF_ERROR(tree_.ExtendSize(r.inode, r.size));
+        } else if constexpr (std::is_same_v<T, SnapshotRecord>) {
+          std::vector<ChunkHandle> shared;
+          BUCKET_RETURN_IF_ERROR(tree_.Snapshot(r.from, r.to, r.parents, r.unix_ms, &shared));
+          for (ChunkHandle handle : shared) chunks_.AddReference(handle);
+          Remember(r.retry, r.unix_ms);
+        } else if constexpr (std::is_same_v<T, ReserveHandlesRecord>) {
+          next_handle_ = std::max(next_handle_, r.next_handle);
+        } else if constexpr (std::is_same_v<T, CopyChunkRecord>) {
+          if (chunks_.Find(r.handle) != nullptr) {
+            return Status::AlreadyExists("chunk " + std::to_string(r.handle));
+          }
+          if (chunks_.Find(r.old_handle) == nullptr) {
+            return Status::NotFound("chunk " + std::to_string(r.old_handle));
+          }
+          BUCKET_RETURN_IF_ERROR(tree_.ReplaceChunk(r.inode, r.index, r.old_handle, r.handle));
+          chunks_.Add(r.handle, r.version);
+          ChunkInfo* chunk = chunks_.FindMutable(r.handle);
+          chunk->owner = r.inode;
+          chunk->replication = tree_.Find(r.inode)->replication;
+          next_handle_ = std::max(next_handle_, r.handle + 1);
+          DropReferences({r.old_handle}, &applied);
         }
         return Status::Ok();
       },

@@ -131,6 +131,73 @@ Result<InodeId> NamespaceTree::Create(std::string_view path, std::uint32_t repli
   return id;
 }
 
+Status NamespaceTree::Snapshot(std::string_view from, std::string_view to, bool parents,
+                               std::int64_t now, std::vector<ChunkHandle>* shared) {
+  auto source = Lookup(from);
+  if (!source.ok()) return source.status();
+  if (to == "/") return Status::AlreadyExists("/");
+  if (IsSameOrUnder(to, from)) {
+    return Status::InvalidArgument("cannot snapshot " + std::string(from) + " into itself");
+  }
+  auto existing = Lookup(to);
+  if (existing.ok()) return Status::AlreadyExists(std::string(to));
+  if (existing.status().code() == Code::kNotADirectory) return existing.status();
+  if (!parents) {
+    auto parent = Lookup(ParentPath(to));
+    if (!parent.ok()) {
+      return parent.status().code() == Code::kNotFound
+                 ? Status::NotFound("parent directory " + ParentPath(to) + " does not exist")
+                 : parent.status();
+    }
+    if (!At(*parent).is_dir) return Status::NotADirectory(ParentPath(to) + " is a file");
+  }
+  auto parent = ResolveParent(to, parents, now);
+  if (!parent.ok()) return parent.status();
+  CopySubtree(*source, parent->dir, parent->name, now, shared);
+  At(parent->dir).mtime_unix_ms = now;
+  return Status::Ok();
+}
+
+void NamespaceTree::CopySubtree(InodeId source, InodeId parent, const std::string& name,
+                                std::int64_t now, std::vector<ChunkHandle>* shared) {
+  const bool is_dir = At(source).is_dir;
+  const InodeId copy = NewInode(parent, is_dir, now);
+  (*At(parent).children)[name] = copy;
+  const Inode& original = At(source);
+  Inode& made = At(copy);
+  made.replication = original.replication;
+  made.chunk_size = original.chunk_size;
+  made.mtime_unix_ms = original.mtime_unix_ms;
+  made.size = original.size;
+  if (!is_dir) {
+    made.chunks = original.chunks;
+    shared->insert(shared->end(), made.chunks.begin(), made.chunks.end());
+    return;
+  }
+  // Names first: copying into the same map while walking it is not safe.
+  std::vector<std::pair<std::string, InodeId>> children(original.children->begin(),
+                                                        original.children->end());
+  for (const auto& [child_name, child] : children) {
+    CopySubtree(child, copy, child_name, now, shared);
+  }
+}
+
+Status NamespaceTree::ReplaceChunk(InodeId inode, std::uint64_t index, ChunkHandle old_handle,
+                                   ChunkHandle handle) {
+  auto it = inodes_.find(inode);
+  if (it == inodes_.end() || it->second.is_dir) {
+    return Status::NotFound("file inode " + std::to_string(inode));
+  }
+  auto& chunks = it->second.chunks;
+  if (index >= chunks.size() || chunks[index] != old_handle) {
+    return Status::InvalidArgument("chunk " + std::to_string(index) + " of inode " +
+                                   std::to_string(inode) + " is not " +
+                                   std::to_string(old_handle));
+  }
+  chunks[index] = handle;
+  return Status::Ok();
+}
+
 void NamespaceTree::MoveToTrash(InodeId id, std::string path, std::int64_t now) {
   Inode& node = At(id);
   Inode& parent = At(node.parent);

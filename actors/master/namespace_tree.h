@@ -70,6 +70,14 @@ class NamespaceTree {
                 std::vector<ChunkHandle>* freed);
   Status Undelete(std::string_view path, std::int64_t now);
   Status Rename(std::string_view from, std::string_view to, bool replace, std::int64_t now);
+  // Copies the file or directory tree at `from` to the new name `to` (GFS 3.4):
+  // the copies' files share the originals' chunks; each shared handle, once per
+  // file that now also refers to it, is appended to `shared`.
+  Status Snapshot(std::string_view from, std::string_view to, bool parents, std::int64_t now,
+                  std::vector<ChunkHandle>* shared);
+  // Points chunk `index` of file `inode` at `handle` (a copy-on-write copy).
+  Status ReplaceChunk(InodeId inode, std::uint64_t index, ChunkHandle old_handle,
+                      ChunkHandle handle);
   // Frees trash entry `trash_id` for good.
   Status Purge(std::uint64_t trash_id, std::vector<ChunkHandle>* freed);
   // Sets chunk `index` of file `inode` (appending if index == chunk count).
@@ -112,6 +120,9 @@ class NamespaceTree {
   InodeId NewInode(InodeId parent, bool is_dir, std::int64_t now);
   void MoveToTrash(InodeId id, std::string path, std::int64_t now);
   void FreeSubtree(InodeId id, std::vector<ChunkHandle>* freed);
+  // A copy of `source` (and everything under it) hung under `parent` as `name`.
+  void CopySubtree(InodeId source, InodeId parent, const std::string& name, std::int64_t now,
+                   std::vector<ChunkHandle>* shared);
   Inode& At(InodeId id) { return inodes_.at(id); }
 
   std::unordered_map<InodeId, Inode> inodes_;

@@ -16,6 +16,7 @@ enum MasterTimer : actors::TimerId {
   kDecayCreations = 5,
   kRepairScan = 6,
   kRebalanceScan = 7,
+  kSnapshotRetry = 8,
 };
 
 enum MasterSync : actors::SyncId {

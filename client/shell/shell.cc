@@ -87,6 +87,11 @@ Shell::Shell(BucketClient& client, std::FILE* out, std::FILE* err, bool show_pro
                     &Shell::Undelete}},
       {"mv", {"mv [-f] SRC DST", "rename or move (into DST if it is a directory)",
               "-f  replace an existing file at DST", &Shell::Mv}},
+      {"snapshot", {"snapshot [-p] SRC DST", "an instant copy of a file or tree (copy-on-write)",
+                    "-p  create missing parent directories of DST\n"
+                    "The copy shares SRC's chunks until either side is written; writers\n"
+                    "to SRC may go on meanwhile. stat shows the shared chunks.",
+                    &Shell::Snapshot}},
       {"cp", {"cp [-f] SRC DST", "copy a file", "-f  overwrite an existing file at DST",
               &Shell::Cp}},
       {"stat", {"stat PATH...", "size, chunks, versions and replicas", "", &Shell::StatCommand}},

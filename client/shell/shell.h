@@ -59,6 +59,7 @@ class Shell {
   Status Rm(const Args& args);
   Status Undelete(const Args& args);
   Status Mv(const Args& args);
+  Status Snapshot(const Args& args);
   Status StatCommand(const Args& args);
   Status ListInto(const std::string& path, bool long_form, bool recursive, bool header);
   // shell_data.cc

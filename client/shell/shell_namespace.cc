@@ -126,6 +126,19 @@ Status Shell::Mv(const Args& args) {
   return client_.Rename(*from, *to, options->Has("-f"));
 }
 
+Status Shell::Snapshot(const Args& args) {
+  auto options = ParseOptions(args, {"-p"});
+  if (!options.ok()) return options.status();
+  if (options->positional.size() != 2) {
+    return Status::InvalidArgument("usage: snapshot [-p] SRC DST");
+  }
+  auto from = Resolve(options->positional[0]);
+  if (!from.ok()) return from.status();
+  auto to = Resolve(options->positional[1]);
+  if (!to.ok()) return to.status();
+  return client_.Snapshot(*from, *to, options->Has("-p"));
+}
+
 Status Shell::StatCommand(const Args& args) {
   if (args.size() < 2) return Status::InvalidArgument("usage: stat PATH...");
   for (std::size_t i = 1; i < args.size(); ++i) {

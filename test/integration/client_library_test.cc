@@ -7,6 +7,7 @@
 #include <random>
 
 #include "client/bucket_client.h"
+#include "test/support/cluster_client.h"
 #include "test/support/local_cluster.h"
 #include "test/support/wait.h"
 
@@ -15,22 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr std::uint64_t kChunk = 1 << 20;
-
-std::string Random(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
-
-std::unique_ptr<client::BucketClient> Connect(const LocalCluster& cluster) {
-  config::ClientConfig cc;
-  cc.master_rpc = cluster.master_rpc();
-  cc.request_timeout_ms = 2000;
-  auto client = client::BucketClient::Connect(cc);
-  REQUIRE(client.ok());
-  return std::move(*client);
-}
 
 TEST_CASE("library: files of 0, 1, a chunk, a chunk and a byte, and many chunks",
           "[integration]") {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "client/bucket_client.h"
+#include "test/support/cluster_client.h"
 #include "test/support/local_cluster.h"
 #include "test/support/wait.h"
 
@@ -22,26 +23,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kChunk = 1 << 20;
-
-std::string Random(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (std::size_t i = 0; i < n; i += 8) {
-    const std::uint64_t word = rng();
-    std::memcpy(s.data() + i, &word, std::min<std::size_t>(8, n - i));
-  }
-  return s;
-}
-
-std::unique_ptr<client::BucketClient> Connect(const LocalCluster& cluster,
-                                              std::int64_t timeout_ms = 2000) {
-  config::ClientConfig cc;
-  cc.master_rpc = cluster.master_rpc();
-  cc.request_timeout_ms = timeout_ms;
-  auto client = client::BucketClient::Connect(cc);
-  REQUIRE(client.ok());
-  return std::move(*client);
-}
 
 // Every chunk of `path` has `wanted` replicas, none of them on `not_on`.
 bool FullyReplicated(client::BucketClient& client, const std::string& path, std::size_t wanted,

@@ -48,6 +48,11 @@ TEST_CASE("shell: one-shot commands print results, or one line and exit 1", "[in
   auto bad_flag = bucket.Run({"ls", "-z"});
   CHECK(bad_flag.exit_code == 1);
   CHECK(bad_flag.err == "bucket: ls: invalid argument: unknown option -z\n");
+
+  // A snapshot of a tree, with its parents made; a second one onto it fails.
+  CHECK(bucket.Run({"snapshot", "-p", "/a", "/s/a"}).exit_code == 0);
+  CHECK(bucket.Run({"ls", "/s/a"}).out == "b/\n");
+  CHECK(bucket.Run({"snapshot", "/a", "/s/a"}).err == "bucket: snapshot: already exists: /s/a\n");
 }
 
 TEST_CASE("shell: put and get through files and pipes, put refuses to overwrite without -f",

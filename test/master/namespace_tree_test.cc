@@ -1,5 +1,6 @@
 #include "actors/master/namespace_tree.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace bucket::master {
@@ -163,6 +164,42 @@ TEST_CASE("paths: validation rules", "[unit][master]") {
   CHECK(*ResolvePath("/a", "./x//y/") == "/a/x/y");
   CHECK(*ResolvePath("/a", "/z") == "/z");
   CHECK(*ResolvePath("/", "..") == "/");
+}
+
+TEST_CASE("namespace: a snapshot copies a tree whose files share the chunks", "[unit][master]") {
+  NamespaceTree tree;
+  REQUIRE(CreateFile(tree, "/src/a", false, true) == Code::kOk);
+  REQUIRE(CreateFile(tree, "/src/sub/b", false, true) == Code::kOk);
+  const InodeId a = *tree.Lookup("/src/a");
+  const InodeId b = *tree.Lookup("/src/sub/b");
+  REQUIRE(tree.SetChunk(a, 0, 11).ok());
+  REQUIRE(tree.SetChunk(a, 1, 12).ok());
+  REQUIRE(tree.SetChunk(b, 0, 21).ok());
+  REQUIRE(tree.ExtendSize(a, 1500).ok());
+  std::vector<ChunkHandle> shared;
+  REQUIRE(tree.Snapshot("/src", "/snaps/one", /*parents=*/true, 5, &shared).ok());
+  std::sort(shared.begin(), shared.end());
+  CHECK(shared == std::vector<ChunkHandle>{11, 12, 21});
+  CHECK(Names(tree, "/snaps/one") == std::vector<std::string>{"a", "sub/"});
+  const Inode* copy = tree.Find(*tree.Lookup("/snaps/one/a"));
+  CHECK(copy->chunks == std::vector<ChunkHandle>{11, 12});
+  CHECK(copy->size == 1500);
+  CHECK(tree.Find(*tree.Lookup("/snaps/one/sub/b"))->chunks == std::vector<ChunkHandle>{21});
+  // A file alone, and every error.
+  shared.clear();
+  CHECK(tree.Snapshot("/src/a", "/a2", false, 5, &shared).ok());
+  CHECK(shared == std::vector<ChunkHandle>{11, 12});
+  CHECK(tree.Snapshot("/src", "/src/inside", false, 5, &shared).code() == Code::kInvalidArgument);
+  CHECK(tree.Snapshot("/src", "/a2", false, 5, &shared).code() == Code::kAlreadyExists);
+  CHECK(tree.Snapshot("/src", "/no/such", false, 5, &shared).code() == Code::kNotFound);
+  CHECK(tree.Snapshot("/missing", "/m", false, 5, &shared).code() == Code::kNotFound);
+  CHECK(tree.Snapshot("/src", "/a2/x", false, 5, &shared).code() == Code::kNotADirectory);
+  // Copy-on-write points one file at its own copy; the other keeps the original.
+  const InodeId a2 = *tree.Lookup("/a2");
+  CHECK(tree.ReplaceChunk(a2, 0, 12, 99).code() == Code::kInvalidArgument);
+  REQUIRE(tree.ReplaceChunk(a2, 0, 11, 99).ok());
+  CHECK(tree.Find(a2)->chunks == std::vector<ChunkHandle>{99, 12});
+  CHECK(tree.Find(a)->chunks == std::vector<ChunkHandle>{11, 12});
 }
 
 }  // namespace
