@@ -47,6 +47,17 @@ InodeId NamespaceTree::NewInode(InodeId parent, bool is_dir, std::int64_t now) {
   return id;
 }
 
+Status NamespaceTree::CheckParentIsDirectory(std::string_view path) const {
+  auto parent = Lookup(ParentPath(path));
+  if (!parent.ok()) {
+    return parent.status().code() == Code::kNotFound
+               ? Status::NotFound("parent directory " + ParentPath(path) + " does not exist")
+               : parent.status();
+  }
+  if (!inodes_.at(*parent).is_dir) return Status::NotADirectory(ParentPath(path) + " is a file");
+  return Status::Ok();
+}
+
 Result<NamespaceTree::Parent> NamespaceTree::ResolveParent(std::string_view path, bool parents,
                                                            std::int64_t now) {
   const auto names = SplitPath(path);
@@ -81,15 +92,7 @@ Status NamespaceTree::Mkdir(std::string_view path, bool parents, std::int64_t no
   } else if (existing.status().code() == Code::kNotADirectory) {
     return existing.status();
   }
-  if (!parents) {
-    auto parent = Lookup(ParentPath(path));
-    if (!parent.ok()) {
-      return parent.status().code() == Code::kNotFound
-                 ? Status::NotFound("parent directory " + ParentPath(path) + " does not exist")
-                 : parent.status();
-    }
-    if (!At(*parent).is_dir) return Status::NotADirectory(ParentPath(path) + " is a file");
-  }
+  if (!parents) BUCKET_RETURN_IF_ERROR(CheckParentIsDirectory(path));
   auto parent = ResolveParent(path, parents, now);
   if (!parent.ok()) return parent.status();
   const InodeId id = NewInode(parent->dir, true, now);
@@ -110,13 +113,7 @@ Result<InodeId> NamespaceTree::Create(std::string_view path, std::uint32_t repli
   } else if (existing.status().code() == Code::kNotADirectory) {
     return existing.status();
   } else if (!parents) {
-    auto parent = Lookup(ParentPath(path));
-    if (!parent.ok()) {
-      return parent.status().code() == Code::kNotFound
-                 ? Status::NotFound("parent directory " + ParentPath(path) + " does not exist")
-                 : parent.status();
-    }
-    if (!At(*parent).is_dir) return Status::NotADirectory(ParentPath(path) + " is a file");
+    BUCKET_RETURN_IF_ERROR(CheckParentIsDirectory(path));
   }
   if (existing.ok()) MoveToTrash(*existing, std::string(path), now);
   auto parent = ResolveParent(path, parents, now);
@@ -142,15 +139,7 @@ Status NamespaceTree::Snapshot(std::string_view from, std::string_view to, bool 
   auto existing = Lookup(to);
   if (existing.ok()) return Status::AlreadyExists(std::string(to));
   if (existing.status().code() == Code::kNotADirectory) return existing.status();
-  if (!parents) {
-    auto parent = Lookup(ParentPath(to));
-    if (!parent.ok()) {
-      return parent.status().code() == Code::kNotFound
-                 ? Status::NotFound("parent directory " + ParentPath(to) + " does not exist")
-                 : parent.status();
-    }
-    if (!At(*parent).is_dir) return Status::NotADirectory(ParentPath(to) + " is a file");
-  }
+  if (!parents) BUCKET_RETURN_IF_ERROR(CheckParentIsDirectory(to));
   auto parent = ResolveParent(to, parents, now);
   if (!parent.ok()) return parent.status();
   CopySubtree(*source, parent->dir, parent->name, now, shared);

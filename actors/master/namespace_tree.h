@@ -117,6 +117,8 @@ class NamespaceTree {
   // Finds the parent directory of `path` and the last name; with `parents`,
   // creates missing directories on the way.
   Result<Parent> ResolveParent(std::string_view path, bool parents, std::int64_t now);
+  // NotFound or NotADirectory unless the parent of `path` is a directory.
+  Status CheckParentIsDirectory(std::string_view path) const;
   InodeId NewInode(InodeId parent, bool is_dir, std::int64_t now);
   void MoveToTrash(InodeId id, std::string path, std::int64_t now);
   void FreeSubtree(InodeId id, std::vector<ChunkHandle>* freed);
