@@ -189,7 +189,10 @@ struct RevokeLeaseResponse {
   static constexpr Kind kKind = Kind::kRevokeLeaseResponse;
   Code code = Code::kOk;
   std::uint64_t handle = 0;
-  MSGPACK_DEFINE(code, handle);
+  // The chunk's length once the lease's last mutation is done: a snapshot
+  // taken next must see every acknowledged byte, reported or not.
+  std::uint64_t length = 0;
+  MSGPACK_DEFINE(code, handle, length);
 };
 
 // From the primary after a mutation succeeded: the chunk's committed length.

@@ -339,14 +339,14 @@ void ChunkserverActor::OnRevokeLease(const Inbound& in, const msg::RevokeLeaseRe
                                      Context& ctx) {
   auto it = leases_.find(r.handle);
   if (it == leases_.end()) {
-    ctx.Reply(in, msg::RevokeLeaseResponse{Code::kOk, r.handle});
+    ctx.Reply(in, msg::RevokeLeaseResponse{Code::kOk, r.handle, ChunkLength(r.handle)});
     return;
   }
   // No new mutations from now on; answer once those already ordered are done.
   it->second.until = Millis(0);
   if (it->second.in_flight == 0) {
     leases_.erase(it);
-    ctx.Reply(in, msg::RevokeLeaseResponse{Code::kOk, r.handle});
+    ctx.Reply(in, msg::RevokeLeaseResponse{Code::kOk, r.handle, ChunkLength(r.handle)});
     return;
   }
   it->second.revoke_waiters.push_back(in);

@@ -150,6 +150,10 @@ class ChunkserverActor : public actors::Actor {
   // --- reads and clones (chunkserver_reads.cc) ---
   void OnRead(const actors::Inbound& in, const messages::ReadRequest& r, actors::Context& ctx);
   void OnClone(const actors::Inbound& in, const messages::CloneRequest& r, actors::Context& ctx);
+  std::uint64_t ChunkLength(std::uint64_t handle) const {
+    const StoredChunk* chunk = store_->Find(handle);
+    return chunk == nullptr ? 0 : chunk->length;
+  }
   void OnLocalCopy(const actors::Inbound& in, const messages::LocalCopyRequest& r,
                    actors::Context& ctx);
   Result<std::uint64_t> CopyLocally(const messages::LocalCopyRequest& r);

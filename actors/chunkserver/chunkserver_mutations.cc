@@ -139,6 +139,8 @@ void ChunkserverActor::ExecuteMutation(std::uint64_t id, Context& ctx) {
     FinishMutation(id, applied.WithContext(address_.node_id), ctx);
     return;
   }
+  log_->debug("{} primary: chunk {} v{} serial {} {} {} bytes at {}", address_.node_id, m.handle,
+              m.version, m.serial, m.padded ? "pad" : "write", m.length, m.offset);
   ++write_ops_;
   write_bytes_ += m.padded ? 0 : m.length;
   if (config_.durability == "fsync") {
@@ -230,7 +232,7 @@ void ChunkserverActor::FinishMutation(std::uint64_t id, const Status& status, Co
   if (lease != leases_.end() && lease->second.in_flight > 0 && --lease->second.in_flight == 0 &&
       !lease->second.revoke_waiters.empty()) {
     for (const Inbound& waiter : lease->second.revoke_waiters) {
-      ctx.Reply(waiter, msg::RevokeLeaseResponse{Code::kOk, m.handle});
+      ctx.Reply(waiter, msg::RevokeLeaseResponse{Code::kOk, m.handle, ChunkLength(m.handle)});
     }
     leases_.erase(lease);
   }
@@ -308,6 +310,10 @@ void ChunkserverActor::RunApplies(std::uint64_t handle, Context& ctx) {
       if (applied.ok()) applied = store_->Write(handle, order.offset, buffers_.Pieces(order.data_id));
       buffers_.Release(order.data_id);
     }
+    log_->debug("{} secondary: chunk {} v{} serial {} {} {} bytes at {}: {}", address_.node_id,
+                handle, order.version, serial,
+                order.kind == msg::ApplyKind::kPad ? "pad" : "write", order.length, order.offset,
+                applied.ToString());
     if (applied.ok()) {
       ++write_ops_;
       write_bytes_ += order.length;

@@ -224,6 +224,11 @@ class MasterActor : public actors::Actor {
   void OnCommittedLength(const actors::Inbound& in, const messages::CommittedLengthReport& r,
                          actors::Context& ctx);
   void NoteCreations(const std::vector<NodeIndex>& nodes);
+  void GrowSizeFromReplica(const messages::ReplicaReport& replica, actors::Context& ctx);
+  bool ChangeInFlight(ChunkHandle handle) const {
+    return grants_.count(handle) != 0 || repairs_.count(handle) != 0 ||
+           copies_.count(handle) != 0;
+  }
 
   // --- snapshots and copy-on-write (master_snapshots.cc) ---
   void OnSnapshot(const actors::Inbound& in, const messages::SnapshotRequest& r,

@@ -304,6 +304,26 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
   Grant grant = std::move(grants_.at(handle));
   grants_.erase(handle);
   const NodeIndex primary = grant.replicas.front();
+  if (grant.acked.count(primary) == 0 && grant.primary_told) {
+    // The primary was told but its answer never came: it may hold the lease.
+    // No other primary until it gives the lease up or the lease runs out.
+    for (NodeIndex node : grant.acked) state_.chunks().AddReplica(handle, node, grant.version);
+    Lease unconfirmed;
+    unconfirmed.handle = handle;
+    unconfirmed.primary = primary;
+    unconfirmed.version = grant.version;
+    unconfirmed.expires = grant.sent_at + Millis(config_.lease_duration_ms) + LeaseGrace();
+    unconfirmed.inode = grant.inode;
+    unconfirmed.index = grant.index;
+    unconfirmed.revoking = true;
+    leases_.Grant(unconfirmed);
+    ctx.SendToPeer(ReplicaOf(primary).node_id, next_command_id_++,
+                   messages::RevokeLeaseRequest{handle});
+    for (const Inbound& waiter : grant.waiters) {
+      Block(handle, waiter, unconfirmed.expires - ctx.now() + Millis(1), ctx);
+    }
+    return;
+  }
   if (grant.acked.count(primary) == 0) {
     // The primary never took the version: try again with the replicas that did.
     std::vector<NodeIndex> took;
@@ -320,6 +340,27 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
     FailWaiters(std::move(grant.waiters),
                 Status::Unavailable("no replica of chunk " + std::to_string(handle) +
                                     " accepted the new version"),
+                ctx);
+    return;
+  }
+  if (grant.acked.size() < grant.replicas.size()) {
+    // A secondary whose answer was lost may have taken the version anyway: it
+    // would then look current while missing every mutation of this lease. One
+    // more bump, with those that answered, leaves it stale for good.
+    std::vector<NodeIndex> took;
+    for (NodeIndex node : grant.replicas) {
+      if (grant.acked.count(node) != 0) took.push_back(node);
+    }
+    if (grant.attempt < kGrantAttemptsMax) {
+      grant.replicas = std::move(took);
+      grant.version += 1;
+      grant.create = false;
+      StartGrant(std::move(grant), ctx);
+      return;
+    }
+    FailWaiters(std::move(grant.waiters),
+                Status::Unavailable("chunk " + std::to_string(handle) +
+                                    ": replicas kept missing the version bump"),
                 ctx);
     return;
   }
@@ -407,6 +448,14 @@ void MasterActor::OnRevokeResponse(const messages::RevokeLeaseResponse& r, Conte
   const Lease* lease = leases_.Last(r.handle);
   if (lease == nullptr || !lease->revoking) return;
   log_->info("{} lease on chunk {} given up by its primary", config_.node_id, r.handle);
+  if (r.code == Code::kOk) {
+    const Inode* file = state_.tree().Find(lease->inode);
+    if (file != nullptr && !file->is_dir && lease->index < file->chunks.size() &&
+        file->chunks[lease->index] == r.handle) {
+      const std::uint64_t size = lease->index * file->chunk_size + r.length;
+      if (size > file->size) (void)Commit(SetSizeRecord{lease->inode, size}, ctx);
+    }
+  }
   leases_.Release(r.handle);
   TryPendingSnapshots(ctx);
   RetryBlocked(r.handle, ctx);

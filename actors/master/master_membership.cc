@@ -11,8 +11,21 @@ using actors::Millis;
 
 void MasterActor::OnRegister(const Inbound& in, const messages::RegisterRequest& request,
                              Context& ctx) {
+  const ChunkserverInfo* before = chunkservers_.Find(request.address.node_id);
+  const bool new_process = before != nullptr && before->incarnation != request.incarnation;
   const StateChange change = chunkservers_.Register(request, ctx.now());
   const ChunkserverInfo* info = chunkservers_.Find(request.address.node_id);
+  if (new_process) {
+    // A restarted chunkserver holds no lease: writers need not wait for the
+    // ones it held to run out.
+    for (ChunkHandle handle : leases_.Involving(info->index, ctx.now())) {
+      const Lease* lease = leases_.Held(handle, ctx.now());
+      if (lease == nullptr || lease->primary != info->index) continue;
+      leases_.Release(handle);
+      TryPendingSnapshots(ctx);
+      RetryBlocked(handle, ctx);
+    }
+  }
   log_->info("{} chunkserver {} {} ({}); it reports {} chunks", config_.node_id, change.node_id,
              change.type, change.detail, request.replicas.size());
   messages::RegisterResponse response;
@@ -64,8 +77,22 @@ void MasterActor::OnChunkReport(const Inbound& in, const messages::ChunkReportRe
 std::vector<ChunkHandle> MasterActor::ApplyReport(
     NodeIndex node, const std::vector<messages::ReplicaReport>& replicas, bool complete,
     Context& ctx) {
-  // A complete report is the chunkserver's final word on what it holds.
-  if (complete) state_.chunks().RemoveNode(node);
+  // A complete report is the chunkserver's final word on what it holds, but
+  // for chunks whose change is still being settled (see below).
+  if (complete) {
+    std::vector<std::pair<ChunkHandle, std::uint64_t>> settling;
+    auto keep = [&](ChunkHandle handle) {
+      if (const ChunkInfo* chunk = state_.chunks().Find(handle)) {
+        for (const Replica& r : chunk->replicas) {
+          if (r.node == node) settling.emplace_back(handle, r.version);
+        }
+      }
+    };
+    for (const auto& [handle, grant] : grants_) keep(handle);
+    for (const auto& [handle, repair] : repairs_) keep(handle);
+    state_.chunks().RemoveNode(node);
+    for (const auto& [handle, version] : settling) state_.chunks().AddReplica(handle, node, version);
+  }
   std::vector<ChunkHandle> to_delete;
   const auto pending = deletes_.find(node);
   for (const auto& replica : replicas) {
@@ -75,8 +102,12 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
         bad != corrupt_.end() && bad->second.count(node) != 0) {
       continue;
     }
+    // A report can be older than a version bump, a clone or a local copy that
+    // is still being settled: that operation has the last word on the replica.
+    if (ChangeInFlight(replica.handle)) continue;
     switch (state_.chunks().AddReplica(replica.handle, node, replica.version)) {
       case ReplicaVerdict::kCurrent:
+        GrowSizeFromReplica(replica, ctx);
         break;
       case ReplicaVerdict::kOrphan:
         // Never in safe mode, and never a handle above any we issued: a master
@@ -115,6 +146,20 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
     }
   }
   return to_delete;
+}
+
+void MasterActor::GrowSizeFromReplica(const messages::ReplicaReport& replica, Context& ctx) {
+  // The primary reports each file's new length after a mutation, but a master
+  // that crashed before logging it learns it here: the current replicas of a
+  // file's last chunk hold what was acknowledged.
+  const ChunkInfo* chunk = state_.chunks().Find(replica.handle);
+  const Inode* file = chunk ? state_.tree().Find(chunk->owner) : nullptr;
+  if (file == nullptr || file->is_dir || file->chunks.empty() ||
+      file->chunks.back() != replica.handle) {
+    return;
+  }
+  const std::uint64_t size = (file->chunks.size() - 1) * file->chunk_size + replica.length;
+  if (size > file->size) (void)Commit(SetSizeRecord{chunk->owner, size}, ctx);
 }
 
 void MasterActor::OnCheckLiveness(Context& ctx) {

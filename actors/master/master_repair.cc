@@ -354,9 +354,15 @@ void MasterActor::OnCorruptionReport(const Inbound& in, const msg::CorruptionRep
 
 void MasterActor::OnRebalanceScan(Context& ctx) {
   if (safe_mode_ || !config_.rebalance) return;
+  // One batch of moves at a time, judged on disk use that shows the last
+  // batch: its copies done and its old replicas deleted (heartbeats tell).
   std::int64_t moving = 0;
   for (const auto& [h, r] : repairs_) moving += r.remove_after ? 1 : 0;
-  if (moving >= config_.rebalance_moves_max) return;
+  if (moving > 0) return;
+  for (const auto& [node, handles] : deletes_) {
+    const ChunkserverInfo* info = chunkservers_.ByIndex(node);
+    if (!handles.empty() && info != nullptr && info->live()) return;
+  }
   const ChunkserverInfo* fullest = nullptr;
   const ChunkserverInfo* emptiest = nullptr;
   for (const auto& [id, info] : chunkservers_.all()) {
@@ -381,8 +387,15 @@ void MasterActor::OnRebalanceScan(Context& ctx) {
     if (on_fullest && !on_emptiest) movable.push_back(handle);
   });
   std::sort(movable.begin(), movable.end());
+  // Half the difference evens the two out; more would tip them the other way.
+  const std::uint64_t gap = fullest->load.used_bytes > emptiest->load.used_bytes
+                                ? fullest->load.used_bytes - emptiest->load.used_bytes
+                                : 0;
+  const auto batch = std::clamp<std::int64_t>(
+      static_cast<std::int64_t>(gap / 2 / std::max<std::uint64_t>(1, config_.default_chunk_size_bytes)),
+      1, config_.rebalance_moves_max);
   for (ChunkHandle handle : movable) {
-    if (moving >= config_.rebalance_moves_max) break;
+    if (moving >= batch) break;
     if (StartRepair(handle, fullest->index, emptiest->index, ctx)) ++moving;
   }
 }

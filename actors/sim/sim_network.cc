@@ -1,5 +1,7 @@
 #include "actors/sim/sim_network.h"
 
+#include <time.h>
+
 #include <algorithm>
 
 #include "actors/core/check.h"
@@ -7,6 +9,17 @@
 #include "messages/codec.h"
 
 namespace bucket::sim {
+
+namespace {
+
+// This thread's CPU time: what handling one input cost, whatever the machine's load.
+std::chrono::nanoseconds ThreadCpuTime() {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
+
+}  // namespace
 
 using actors::Socket;
 
@@ -271,6 +284,7 @@ void SimNetwork::Handle(Event& event) {
     return;
   }
   actors::Context ctx(now_, unix_ms());
+  const std::chrono::nanoseconds cpu_before = measure_cost ? ThreadCpuTime() : std::chrono::nanoseconds{0};
   switch (event.type) {
     case Event::Type::kDeliver:
       ++stats_.delivered;
@@ -306,6 +320,20 @@ void SimNetwork::Handle(Event& event) {
     case Event::Type::kPost:
       event.post(ctx);
       break;
+  }
+  if (measure_cost) {
+    const std::chrono::nanoseconds spent = ThreadCpuTime() - cpu_before;
+    NodeCost& cost = costs_[event.node];
+    ++cost.inputs;
+    cost.cpu += spent;
+    if (event.type == Event::Type::kDeliver) {
+      auto& kind = cost.by_kind[event.inbound.header.kind];
+      ++kind.first;
+      kind.second += spent;
+    } else if (event.type == Event::Type::kTimer) {
+      ++cost.timers.first;
+      cost.timers.second += spent;
+    }
   }
   Apply(node, ctx);
 }

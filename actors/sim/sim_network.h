@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <random>
@@ -50,6 +51,16 @@ struct SimStats {
   std::uint64_t rejected = 0;       // failed decoding or validation
   std::uint64_t timers_fired = 0;
   std::uint64_t syncs = 0;
+};
+
+// CPU time a node's actor spent handling inputs (thread CPU time, real, not
+// simulated): how much work one node does per message, e.g. the master per
+// heartbeat. Measured only when SimNetwork::measure_cost is set.
+struct NodeCost {
+  std::uint64_t inputs = 0;
+  std::chrono::nanoseconds cpu{0};
+  std::map<messages::Kind, std::pair<std::uint64_t, std::chrono::nanoseconds>> by_kind;  // messages
+  std::pair<std::uint64_t, std::chrono::nanoseconds> timers{0, 0};
 };
 
 class SimNetwork {
@@ -88,6 +99,8 @@ class SimNetwork {
 
   // When set, called with one line per handled event: for replay checks and traces.
   std::function<void(const std::string&)> trace;
+  bool measure_cost = false;
+  const std::map<std::string, NodeCost>& costs() const { return costs_; }
 
  private:
   static constexpr std::int64_t kUnixEpochMs = 1'700'000'000'000;
@@ -114,6 +127,7 @@ class SimNetwork {
   std::set<std::pair<std::string, std::string>> cut_;
   std::map<std::pair<std::string, std::string>, Millis> link_last_delivery_;
   SimStats stats_;
+  std::map<std::string, NodeCost> costs_;
 };
 
 }  // namespace bucket::sim

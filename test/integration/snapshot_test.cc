@@ -105,6 +105,18 @@ TEST_CASE("snapshot: a tree taken while a writer appends holds what was acknowle
   CHECK(shared->chunks[0].references == 2);
 
   // A write to the snapshot copies the shared chunk on each replica's own disk.
+  // The counters come with heartbeats: first wait for ones sent after the writer stopped.
+  const auto quiet = std::chrono::steady_clock::now();
+  REQUIRE(WaitUntil([&] {
+    auto state = client->ClusterStatus();
+    const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - quiet).count();
+    if (!state.ok()) return false;
+    for (const auto& cs : state->chunkservers) {
+      if (static_cast<std::int64_t>(cs.heartbeat_age_ms) >= since) return false;
+    }
+    return true;
+  }, 10s));
   const Counters before = ClusterCounters(*client);
   std::string snapshot_data = data;
   const std::string patch = Random(4096, 2);

@@ -39,7 +39,7 @@ std::vector<Message> OneOfEach() {
       LeaseExtendRequest{"chunkserver-1", 5, 6},
       LeaseExtendResponse{Code::kOk, "", 5, 60000},
       RevokeLeaseRequest{5},
-      RevokeLeaseResponse{Code::kOk, 5},
+      RevokeLeaseResponse{Code::kOk, 5, 4096},
       CommittedLengthReport{"chunkserver-1", 5, 6, 4096},
       CommittedLengthAck{Code::kOk},
       MkdirRequest{"/a/b", true},

@@ -5,6 +5,8 @@
 #include "actors/core/check.h"
 #include "test/support/null_log.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
+
 namespace bucket::testing {
 
 using actors::Millis;
@@ -70,7 +72,7 @@ chunkserver::ChunkserverActor& SimCluster::chunkserver(int i) {
 
 void SimCluster::AddMaster(bool restart) {
   auto actor = master::OpenMaster(master_config_, kMasterRpc, disks_["master"].get(), {},
-                                  NullLog());
+                                  NodeLog());
   BUCKET_CHECK(actor.ok());
   if (restart) {
     net_.Restart("master", std::move(*actor));
@@ -112,7 +114,7 @@ void SimCluster::AddChunkserver(int i, bool restart) {
   const std::string id = ChunkserverId(i);
   auto actor = chunkserver::OpenChunkserver(ChunkserverConfig(i), ChunkserverAddress(i),
                                             disks_[id].get(), 1000 + i + 100 * restarts_++,
-                                            NullLog());
+                                            NodeLog());
   BUCKET_CHECK(actor.ok());
   if (restart) {
     net_.Restart(id, std::move(*actor));
@@ -149,8 +151,12 @@ T SimCluster::RunUntilSet(std::shared_ptr<std::optional<T>> slot, Millis limit) 
 }
 
 Status SimCluster::Call(msg::Message request, int client) {
+  return RunUntilSet(StartCall(std::move(request), client), Millis(30000));
+}
+
+std::shared_ptr<std::optional<Status>> SimCluster::StartCall(msg::Message request, int client) {
   auto slot = std::make_shared<std::optional<Status>>();
-  net_.Post(ClientId(client), [&, slot, request](actors::Context& ctx) {
+  net_.Post(ClientId(client), [this, slot, request, client](actors::Context& ctx) {
     clients_.at(client).rpc->Call(
         ctx, kMasterRpc, request, {}, Millis(2000),
         [slot](Result<client::Reply> reply, actors::Context&) {
@@ -164,7 +170,7 @@ Status SimCluster::Call(msg::Message request, int client) {
         },
         3);
   });
-  return RunUntilSet(slot, Millis(30000));
+  return slot;
 }
 
 Result<msg::StatResponse> SimCluster::Stat(const std::string& path, int client) {
@@ -254,6 +260,15 @@ void SimCluster::CrashMaster(bool lose_unsynced) {
 }
 
 void SimCluster::RestartMaster() { AddMaster(true); }
+
+std::shared_ptr<spdlog::logger> SimCluster::NodeLog() {
+  if (!options_.node_logs) return NullLog();
+  // The simulated time leads each line, as in the trace.
+  auto log = std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  log->set_level(spdlog::level::debug);
+  log->set_pattern("%v");
+  return log;
+}
 
 int SimCluster::AddChunkserver() {
   const int i = ++chunkserver_count_;

@@ -38,6 +38,7 @@ struct SimClusterOptions {
   double rebalance_threshold = 0.1;
   std::uint64_t scrub_rate = 0;
   sim::SimFaults faults;
+  bool node_logs = false;  // the nodes' own log lines on stderr (debug level)
 };
 
 class SimCluster {
@@ -56,8 +57,9 @@ class SimCluster {
   // Runs until every chunkserver is registered and up and safe mode is over.
   bool WaitReady(actors::Millis limit = actors::Millis(10000));
 
-  // Namespace calls as client `client`, run to completion.
+  // Namespace calls as client `client`, run to completion, or started.
   Status Call(messages::Message request, int client = 1);
+  std::shared_ptr<std::optional<Status>> StartCall(messages::Message request, int client = 1);
   Result<messages::StatResponse> Stat(const std::string& path, int client = 1);
 
   // Data operations run to completion (bounded by `limit` of simulated time).
@@ -101,6 +103,7 @@ class SimCluster {
   void AddMaster(bool restart);
   void AddChunkserver(int i, bool restart);
   config::ChunkserverConfig ChunkserverConfig(int i) const;
+  std::shared_ptr<spdlog::logger> NodeLog();
   messages::NodeAddress ChunkserverAddress(int i) const;
   template <typename T>
   T RunUntilSet(std::shared_ptr<std::optional<T>> slot, actors::Millis limit);
