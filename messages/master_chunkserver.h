@@ -148,7 +148,11 @@ struct SetVersionRequest {
   bool primary = false;
   std::vector<PeerReplica> secondaries;
   std::uint64_t lease_ms = 0;
-  MSGPACK_DEFINE(handle, version, create, chunk_size, primary, secondaries, lease_ms);
+  // A primary without secondaries holds the only copy of what it acknowledges:
+  // it syncs each mutation to disk before answering, whatever its durability.
+  bool sync_mutations = false;
+  MSGPACK_DEFINE(handle, version, create, chunk_size, primary, secondaries, lease_ms,
+                 sync_mutations);
   Status Validate() const;
 };
 

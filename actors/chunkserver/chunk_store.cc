@@ -231,6 +231,7 @@ Status ChunkStore::Create(std::uint64_t handle, std::uint64_t version, std::uint
     return Checked(*disk, written);
   }
   chunks_[handle] = chunk;
+  undurable_names_.insert(handle);
   return Status::Ok();
 }
 
@@ -409,6 +410,7 @@ Status ChunkStore::Delete(std::uint64_t handle) {
   auto it = chunks_.find(handle);
   if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
   const std::uint32_t disk = it->second.disk;
+  undurable_names_.erase(handle);
   if (auto open = open_index_.find(handle); open != open_index_.end()) {
     open_.erase(open->second);
     open_index_.erase(open);
@@ -439,9 +441,15 @@ actors::SyncWork ChunkStore::SyncWorkFor(std::uint64_t handle) {
   if (!files.ok()) {
     return [status = files.status()] { return status; };
   }
-  return [data = files->data, meta = files->meta]() -> Status {
+  // A new chunk's files are only there after a crash once their folder is synced too.
+  std::string folder;
+  if (undurable_names_.erase(handle) != 0) {
+    folder = storage::JoinPath(dirs_[chunks_.at(handle).disk], "chunks");
+  }
+  return [data = files->data, meta = files->meta, fs = fs_, folder]() -> Status {
     BUCKET_RETURN_IF_ERROR(data->Sync());
-    return meta->Sync();
+    BUCKET_RETURN_IF_ERROR(meta->Sync());
+    return folder.empty() ? Status::Ok() : fs->SyncDir(folder);
   };
 }
 

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -113,6 +114,7 @@ class ChunkStore {
   std::vector<std::string> dirs_;
   std::vector<bool> failed_;
   std::unordered_map<std::uint64_t, StoredChunk> chunks_;
+  std::set<std::uint64_t> undurable_names_;  // created since their folder was last synced
   std::vector<std::uint64_t> lost_;
   std::uint64_t capacity_limit_ = 0;
   std::uint64_t used_bytes_ = 0;  // the sum of the chunks' lengths

@@ -57,7 +57,7 @@ void ChunkserverActor::Handle(const Inbound& in, Context& ctx) {
         } else if constexpr (std::is_same_v<T, msg::RevokeLeaseRequest>) {
           OnRevokeLease(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::LeaseExtendResponse>) {
-          OnLeaseExtended(m, ctx);
+          OnLeaseExtended(id, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::CommittedLengthAck>) {
           auto it = length_reports_.find(id);
           if (it != length_reports_.end()) {
@@ -146,6 +146,9 @@ void ChunkserverActor::OnTimer(actors::TimerId id, Context& ctx) {
     if (head != queue.last_serial + 1) {
       log_->warn("{} orders {}..{} for chunk {} never came; going on without them",
                  address_.node_id, queue.last_serial + 1, head - 1, key);
+      for (std::uint64_t missed = queue.last_serial + 1; missed < head; ++missed) {
+        queue.given_up.insert(missed);
+      }
       queue.last_serial = head - 1;
     } else {
       AnswerApply(key, Status::DataMissing("the pushed data never reached " + address_.node_id),
@@ -323,6 +326,7 @@ void ChunkserverActor::OnSetVersion(const Inbound& in, const msg::SetVersionRequ
     lease.lease_ms = r.lease_ms;
     lease.until = ctx.now() + Millis(r.lease_ms) - LeaseSafetyMargin(r.lease_ms);
     lease.secondaries = r.secondaries;
+    lease.sync_mutations = r.sync_mutations;
     lease.extending = false;
   } else {
     leases_.erase(r.handle);
@@ -354,20 +358,29 @@ void ChunkserverActor::OnRevokeLease(const Inbound& in, const msg::RevokeLeaseRe
 
 void ChunkserverActor::MaybeExtendLease(std::uint64_t handle, Context& ctx) {
   auto it = leases_.find(handle);
-  if (it == leases_.end() || it->second.extending) return;
+  if (it == leases_.end()) return;
   PrimaryLease& lease = it->second;
+  // One request at a time; one whose answer was lost is asked again.
+  if (lease.extending && ctx.now() - lease.extend_asked_at < Millis(config_.mutation_timeout_ms)) {
+    return;
+  }
   // Ask when less than half the lease is left, while mutations flow.
   if ((lease.until - ctx.now()) * 2 > Millis(lease.lease_ms)) return;
   lease.extending = true;
   lease.extend_asked_at = ctx.now();
-  ctx.Request(config_.master_rpc, NextId(),
+  lease.extend_request = NextId();
+  ctx.Request(config_.master_rpc, lease.extend_request,
               msg::LeaseExtendRequest{address_.node_id, handle, lease.version});
 }
 
-void ChunkserverActor::OnLeaseExtended(const msg::LeaseExtendResponse& r, Context& ctx) {
+void ChunkserverActor::OnLeaseExtended(std::uint64_t request_id, const msg::LeaseExtendResponse& r,
+                                       Context& ctx) {
   auto it = leases_.find(r.handle);
   if (it == leases_.end()) return;
   PrimaryLease& lease = it->second;
+  // Only the answer to the latest request: the lease is counted from when that
+  // one was asked, and an earlier one was granted earlier.
+  if (!lease.extending || request_id != lease.extend_request) return;
   lease.extending = false;
   if (r.code != Code::kOk) {
     log_->info("{} the master refused to extend the lease on chunk {}: {}", address_.node_id,

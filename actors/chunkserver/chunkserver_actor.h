@@ -64,6 +64,8 @@ class ChunkserverActor : public actors::Actor {
     std::uint64_t next_serial = 1;
     bool extending = false;
     actors::Millis extend_asked_at{0};
+    std::uint64_t extend_request = 0;
+    bool sync_mutations = false;  // the only replica: each mutation synced before its answer
     std::size_t in_flight = 0;  // mutations ordered and not yet answered
     std::vector<actors::Inbound> revoke_waiters;
   };
@@ -95,6 +97,9 @@ class ChunkserverActor : public actors::Actor {
     std::uint64_t version = 0;
     std::uint64_t last_serial = 0;      // the last one applied (or given up) at this version
     std::map<std::uint64_t, Apply> waiting;  // by serial
+    // Serials up to last_serial that were not applied (never came in time, or
+    // failed): a late or repeated order for one must not be answered OK.
+    std::set<std::uint64_t> given_up;
     bool syncing = false;               // the head waits for its fdatasync
   };
   struct Clone {
@@ -115,7 +120,8 @@ class ChunkserverActor : public actors::Actor {
   void OnRevokeLease(const actors::Inbound& in, const messages::RevokeLeaseRequest& r,
                      actors::Context& ctx);
   void MaybeExtendLease(std::uint64_t handle, actors::Context& ctx);
-  void OnLeaseExtended(const messages::LeaseExtendResponse& r, actors::Context& ctx);
+  void OnLeaseExtended(std::uint64_t request_id, const messages::LeaseExtendResponse& r,
+                       actors::Context& ctx);
   void ReportCorruption(std::uint64_t handle, const std::string& detail, actors::Context& ctx);
   // The scrubber: verifies up to a rate's worth of cold chunk bytes.
   void Scrub(actors::Context& ctx);

@@ -143,7 +143,7 @@ void ChunkserverActor::ExecuteMutation(std::uint64_t id, Context& ctx) {
               m.version, m.serial, m.padded ? "pad" : "write", m.length, m.offset);
   ++write_ops_;
   write_bytes_ += m.padded ? 0 : m.length;
-  if (config_.durability == "fsync") {
+  if (config_.durability == "fsync" || lease.sync_mutations) {
     m.local_durable = false;
     ctx.RequestSync(kMutationSync | id, store_->SyncWorkFor(m.handle));
   }
@@ -278,11 +278,18 @@ void ChunkserverActor::OnApply(const Inbound& in, const msg::ApplyRequest& r, Co
     for (const auto& [serial, stale] : queue.waiting) {
       ctx.Reply(stale.request, msg::ApplyResponse{Code::kStaleVersion, "a newer lease", serial});
     }
-    queue = ApplyQueue{r.version, 0, {}, false};
+    queue = ApplyQueue{r.version, 0, {}, {}, false};
   }
   if (r.serial <= queue.last_serial || queue.waiting.count(r.serial) != 0) {
-    // A duplicate of an order already applied or queued.
-    if (r.serial <= queue.last_serial) ctx.Reply(in, msg::ApplyResponse{Code::kOk, "", r.serial});
+    // A duplicate of an order already applied, given up or queued.
+    if (r.serial <= queue.last_serial) {
+      ctx.Reply(in, queue.given_up.count(r.serial) != 0
+                        ? msg::ApplyResponse{Code::kDataMissing,
+                                             "order " + std::to_string(r.serial) +
+                                                 " was given up: it came too late",
+                                             r.serial}
+                        : msg::ApplyResponse{Code::kOk, "", r.serial});
+    }
     return;
   }
   queue.waiting.emplace(r.serial, Apply{in, r});
@@ -333,6 +340,7 @@ void ChunkserverActor::AnswerApply(std::uint64_t handle, const Status& status, C
   ApplyQueue& queue = it->second;
   auto head = queue.waiting.begin();
   ctx.Reply(head->second.request, msg::ApplyResponse{status.code(), status.message(), head->first});
+  if (!status.ok()) queue.given_up.insert(head->first);
   queue.last_serial = head->first;
   queue.waiting.erase(head);
   queue.syncing = false;

@@ -9,6 +9,7 @@
 // caller adopts that version (GFS section 4.5). Not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
@@ -28,6 +29,9 @@ struct Replica {
 
 struct ChunkInfo {
   std::uint64_t version = 1;
+  // Versions up to here were issued once (and a lower one adopted since):
+  // never issued again.
+  std::uint64_t version_floor = 0;
   std::uint32_t references = 1;
   std::uint8_t replication = 0;  // wanted replicas (the most any file sharing it asks for)
   std::uint64_t owner = 0;       // the inode of a file that holds it (for priorities, fsck)
@@ -35,6 +39,9 @@ struct ChunkInfo {
   // held: no other primary until then. Logged with every grant and extension.
   std::int64_t lease_until_unix_ms = 0;
   std::vector<Replica> replicas;
+
+  // The version of the next bump.
+  std::uint64_t NextVersion() const { return std::max(version, version_floor) + 1; }
 };
 
 enum class ReplicaVerdict : std::uint8_t {

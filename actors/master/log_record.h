@@ -100,7 +100,10 @@ struct SetVersionRecord {
   std::uint64_t handle = 0;
   std::uint64_t version = 0;
   std::int64_t lease_until_unix_ms = 0;
-  MSGPACK_DEFINE(handle, version, lease_until_unix_ms);
+  // When a lower version is adopted: the highest ever issued, which the next
+  // bump must pass, so that a replica holding it never looks current again.
+  std::uint64_t issued_before = 0;
+  MSGPACK_DEFINE(handle, version, lease_until_unix_ms, issued_before);
 };
 
 // The file's size grew to `size` (the primary reported a committed length).
@@ -191,7 +194,8 @@ struct ChunkEntry {
   std::uint64_t version = 0;
   std::uint32_t references = 0;
   std::int64_t lease_until_unix_ms = 0;
-  MSGPACK_DEFINE(handle, version, references, lease_until_unix_ms);
+  std::uint64_t version_floor = 0;
+  MSGPACK_DEFINE(handle, version, references, lease_until_unix_ms, version_floor);
 };
 
 struct RetryEntry {

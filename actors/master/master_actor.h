@@ -100,6 +100,7 @@ class MasterActor : public actors::Actor {
     std::uint64_t version = 0;       // the version copied
     std::optional<NodeIndex> remove_after;  // a rebalance move: the replica to drop after
     bool bumping = false;            // the clone is done; the version bump is out
+    std::uint64_t bump_version = 0;  // what it is bumped to
     std::vector<NodeIndex> bump_nodes;
     std::set<NodeIndex> acked;
     std::size_t outstanding = 0;

@@ -175,7 +175,7 @@ void MasterActor::LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t inde
   grant.handle = handle;
   grant.inode = inode;
   grant.index = index;
-  grant.version = chunk->version + 1;
+  grant.version = chunk->NextVersion();
   const Inode* file = state_.tree().Find(inode);
   grant.chunk_size = file ? file->chunk_size : config_.default_chunk_size_bytes;
   for (NodeIndex node : state_.chunks().CurrentReplicas(handle)) {
@@ -253,6 +253,7 @@ void MasterActor::SendVersion(Grant& grant, NodeIndex node, bool primary, Contex
           {location.node_id, location.rpc_endpoint, location.data_endpoint});
     }
     request.lease_ms = static_cast<std::uint64_t>(config_.lease_duration_ms);
+    request.sync_mutations = request.secondaries.empty();
   }
   const std::uint64_t id = next_command_id_++;
   commands_[id] = PendingCommand{grant.handle, node, grant.version};
@@ -282,7 +283,8 @@ void MasterActor::OnCommandAnswered(std::uint64_t request_id, bool ok, Context& 
   if (done.repair) {
     auto repair = repairs_.find(done.handle);
     if (repair == repairs_.end()) return;
-    const std::uint64_t expected = repair->second.version + (repair->second.bumping ? 1 : 0);
+    const std::uint64_t expected =
+        repair->second.bumping ? repair->second.bump_version : repair->second.version;
     if (done.version == expected) OnRepairAnswered(done.handle, done.node, ok, ctx);
     return;
   }
@@ -308,6 +310,9 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
     // The primary was told but its answer never came: it may hold the lease.
     // No other primary until it gives the lease up or the lease runs out.
     for (NodeIndex node : grant.acked) state_.chunks().AddReplica(handle, node, grant.version);
+    if (grant.create && grant.acked.empty()) {
+      (void)Commit(SetVersionRecord{handle, 1, 0, grant.version}, ctx);  // as below
+    }
     Lease unconfirmed;
     unconfirmed.handle = handle;
     unconfirmed.primary = primary;
@@ -336,6 +341,11 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
       grant.create = false;
       StartGrant(std::move(grant), ctx);
       return;
+    }
+    if (grant.create && took.empty()) {
+      // Created nowhere: back to "never granted" (placed afresh next time),
+      // above the versions issued so that none is ever issued twice.
+      (void)Commit(SetVersionRecord{handle, 1, 0, grant.version}, ctx);
     }
     FailWaiters(std::move(grant.waiters),
                 Status::Unavailable("no replica of chunk " + std::to_string(handle) +

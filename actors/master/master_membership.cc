@@ -187,14 +187,12 @@ void MasterActor::UpdateSafeMode(Context& ctx) {
     return;
   }
   std::size_t total = 0, reported = 0;
+  // A chunk counts once any replica of it has reported, at whatever version: a
+  // chunk whose replicas are all stale is for version adoption to settle,
+  // which needs the master out of safe mode. One never granted holds nothing.
   state_.chunks().ForEach([&](ChunkHandle, const ChunkInfo& info) {
     ++total;
-    for (const auto& r : info.replicas) {
-      if (r.version >= info.version) {
-        ++reported;
-        break;
-      }
-    }
+    if (!info.replicas.empty() || info.version <= 1) ++reported;
   });
   const double fraction = total == 0 ? 1.0 : static_cast<double>(reported) / total;
   if (fraction < config_.safe_mode_threshold) {

@@ -104,8 +104,13 @@ void MasterActor::OnRepairScan(Context& ctx) {
         if (cs != nullptr && cs->live()) highest = std::max(highest, r.version);
       }
       if (highest == 0) return;  // lost: no copy anywhere
+      // A chunkserver that is down may hold the current version, and with it
+      // acknowledged writes: wait for every one to be back, or a long while.
       const Millis since = under_since_.try_emplace(handle, ctx.now()).first->second;
-      if (ctx.now() - since >= Millis(config_.repair_delay_ms)) adopt.emplace_back(handle, highest);
+      const bool all_back = chunkservers_.CountInState(NodeState::kUp) == chunkservers_.all().size();
+      const Millis wait = all_back ? Millis(config_.repair_delay_ms)
+                                   : std::max(Millis(3'600'000), Millis(10 * config_.repair_delay_ms));
+      if (ctx.now() - since >= wait) adopt.emplace_back(handle, highest);
       return;
     }
     const Millis since = under_since_.try_emplace(handle, ctx.now()).first->second;
@@ -121,7 +126,10 @@ void MasterActor::OnRepairScan(Context& ctx) {
     const ChunkInfo* info = state_.chunks().Find(handle);
     log_->warn("{} chunk {} has no replica at version {}; adopting version {}", config_.node_id,
                handle, info->version, version);
-    if (Commit(SetVersionRecord{handle, version, info->lease_until_unix_ms}, ctx).ok()) {
+    if (Commit(SetVersionRecord{handle, version, info->lease_until_unix_ms,
+                                std::max(info->version, info->version_floor)},
+               ctx)
+            .ok()) {
       under_since_.erase(handle);
       PublishEvent("version_adopted", "", handle,
                    "no replica had the master's version; the highest reported was taken", ctx);
@@ -260,7 +268,8 @@ void MasterActor::OnRepairAnswered(ChunkHandle handle, NodeIndex node, bool ok, 
       FinishRepair(handle, Status::StaleVersion("the chunk changed during the copy"), ctx);
       return;
     }
-    auto bumped = Commit(SetVersionRecord{handle, repair.version + 1, info->lease_until_unix_ms},
+    repair.bump_version = info->NextVersion();
+    auto bumped = Commit(SetVersionRecord{handle, repair.bump_version, info->lease_until_unix_ms},
                          ctx);
     if (!bumped.ok()) return;
     WhenDurable(ctx, [this, handle](Context& c) {
@@ -269,10 +278,10 @@ void MasterActor::OnRepairAnswered(ChunkHandle handle, NodeIndex node, bool ok, 
       r->second.outstanding = r->second.bump_nodes.size();
       for (NodeIndex n : r->second.bump_nodes) {
         const std::uint64_t id = next_command_id_++;
-        commands_[id] = PendingCommand{handle, n, r->second.version + 1, true};
+        commands_[id] = PendingCommand{handle, n, r->second.bump_version, true};
         msg::SetVersionRequest bump;
         bump.handle = handle;
-        bump.version = r->second.version + 1;
+        bump.version = r->second.bump_version;
         c.SendToPeer(ReplicaOf(n).node_id, id, std::move(bump));
         c.SetTimer(CommandTimer(id), CommandTimeout());
       }
@@ -281,7 +290,7 @@ void MasterActor::OnRepairAnswered(ChunkHandle handle, NodeIndex node, bool ok, 
   }
   if (ok) repair.acked.insert(node);
   if (--repair.outstanding > 0) return;
-  for (NodeIndex n : repair.acked) state_.chunks().AddReplica(handle, n, repair.version + 1);
+  for (NodeIndex n : repair.acked) state_.chunks().AddReplica(handle, n, repair.bump_version);
   if (repair.acked.count(repair.target) == 0) {
     FinishRepair(handle, Status::Unavailable("the new replica missed the version bump"), ctx);
     return;

@@ -34,6 +34,13 @@ void MasterActor::OnSnapshot(const Inbound& in, const messages::SnapshotRequest&
     return;
   }
   if (RefuseInSafeMode(in, ctx)) return;
+  for (PendingSnapshot& pending : snapshots_) {
+    if (pending.record.retry.client_id == key.client_id &&
+        pending.record.retry.request_id == key.request_id) {
+      pending.in = in;  // a resend while it waits: answered once, when it is done
+      return;
+    }
+  }
   auto source = state_.tree().Lookup(r.from);
   if (!source.ok()) {
     ReplyWhenDurable(in, messages::NamespaceResponse{source.status().code(),

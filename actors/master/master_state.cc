@@ -61,6 +61,10 @@ Result<Applied> MasterState::Apply(const LogRecord& record) {
         } else if constexpr (std::is_same_v<T, SetVersionRecord>) {
           BUCKET_RETURN_IF_ERROR(chunks_.SetVersion(r.handle, r.version));
           chunks_.SetLeaseUntil(r.handle, r.lease_until_unix_ms);
+          if (r.issued_before != 0) {
+            ChunkInfo* chunk = chunks_.FindMutable(r.handle);
+            chunk->version_floor = std::max(chunk->version_floor, r.issued_before);
+          }
         } else if constexpr (std::is_same_v<T, SetSizeRecord>) {
           BUCKET_RETURN_IF_ERROR(tree_.ExtendSize(r.inode, r.size));
         } else if constexpr (std::is_same_v<T, SnapshotRecord>) {
@@ -116,7 +120,8 @@ Status MasterState::ToCheckpoint(std::uint64_t covers_segment, std::int64_t now_
   std::sort(handles.begin(), handles.end());
   for (ChunkHandle handle : handles) {
     const ChunkInfo& info = *chunks_.Find(handle);
-    emit(ChunkEntry{handle, info.version, info.references, info.lease_until_unix_ms});
+    emit(ChunkEntry{handle, info.version, info.references, info.lease_until_unix_ms,
+                    info.version_floor});
   }
   retry_.ForEach([&](const std::string& client, std::uint64_t request, std::int64_t unix_ms) {
     emit(RetryEntry{client, request, unix_ms});
@@ -155,6 +160,7 @@ Status MasterState::FromCheckpoint(const std::vector<CheckpointEntry>& entries) 
             ChunkInfo* info = chunks_.FindMutable(e.handle);
             info->references = e.references;
             info->lease_until_unix_ms = e.lease_until_unix_ms;
+            info->version_floor = e.version_floor;
           } else if constexpr (std::is_same_v<T, RetryEntry>) {
             retry_.Insert(e.client_id, e.request_id, e.unix_ms);
           } else {

@@ -102,6 +102,12 @@ int Scale(const config::CommandLine& cli) {
   std::printf("  %llu client requests: %.1f us each\n",
               static_cast<unsigned long long>(r.requests), r.master_us_per_request);
   for (const auto& [kind, us] : r.us_per_kind) std::printf("  %-24s %8.1f us\n", kind.c_str(), us);
+  if (!r.ready || r.heartbeats == 0 || r.failed_requests > 0) {
+    std::printf("FAILED: %s, %llu requests not answered OK\n",
+                r.ready ? "the cluster came up" : "the cluster never became ready",
+                static_cast<unsigned long long>(r.failed_requests));
+    return 1;
+  }
   return 0;
 }
 

@@ -52,7 +52,7 @@ struct AppendModel {
 bool Unknown(const Status& s) {
   return s.code() == Code::kTimeout || s.code() == Code::kUnavailable ||
          s.code() == Code::kSafeMode || s.code() == Code::kLeaseExpired ||
-         s.code() == Code::kBusy || s.code() == Code::kNoSpace;
+         s.code() == Code::kBusy || s.code() == Code::kNoSpace || s.code() == Code::kNotPrimary;
 }
 
 class Run {
@@ -279,10 +279,37 @@ class Run {
                     const std::string& got) {
     for (std::uint64_t i = 0; i < got.size() && offset + i < model.bytes.size(); ++i) {
       if (model.known[offset + i] && got[i] != model.bytes[offset + i]) {
-        Violation("read of " + path + " returned a wrong byte at " + std::to_string(offset + i));
+        Violation("read of " + path + " returned a wrong byte at " + std::to_string(offset + i) +
+                  Diagnose(path, offset + i, model.bytes[offset + i]));
         return;
       }
     }
+  }
+
+  // Which chunk holds `at`, and what each replica of it has there.
+  std::string Diagnose(const std::string& path, std::uint64_t at, char expected) {
+    auto stat = cluster_.Stat(path);
+    if (!stat.ok() || at / kChunk >= stat->chunks.size()) return "";
+    const auto handle = stat->chunks[at / kChunk].handle;
+    std::string text = " (chunk " + std::to_string(handle) + "; expected " +
+                       std::to_string(static_cast<unsigned char>(expected)) + ";";
+    for (int i = 1; i <= cluster_.chunkserver_count(); ++i) {
+      if (!cluster_.net().IsUp(SimCluster::ChunkserverId(i))) continue;
+      const auto* stored = cluster_.chunkserver(i).store().Find(handle);
+      if (stored == nullptr) continue;
+      auto bytes = cluster_.ReplicaBytes(i, handle);
+      text += " " + SimCluster::ChunkserverId(i) + " v" + std::to_string(stored->version) + " len " +
+              std::to_string(stored->length);
+      if (bytes.ok() && at % kChunk < bytes->size()) {
+        text += " has " + std::to_string(static_cast<unsigned char>((*bytes)[at % kChunk]));
+      }
+      text += ";";
+    }
+    return text + " current:" + [&] {
+      std::string ids;
+      for (const auto& id : cluster_.LiveReplicaIds(handle)) ids += " " + id;
+      return ids;
+    }() + ")";
   }
 
   void Namespace() {
@@ -395,6 +422,10 @@ class Run {
         [&](std::uint64_t handle, const auto&) { handles.push_back(handle); });
     if (handles.empty()) return;
     const std::uint64_t handle = handles[Pick(0, handles.size() - 1)];
+    // Within what replication is for: rot only a chunk whose every replica is
+    // current and live, so two more failures are needed to lose it.
+    const auto* info = cluster_.master().state().chunks().Find(handle);
+    if (info == nullptr || cluster_.LiveReplicaIds(handle).size() < info->replication) return;
     const int i = static_cast<int>(Pick(1, cluster_.chunkserver_count()));
     if (!cluster_.net().IsUp(SimCluster::ChunkserverId(i))) return;
     const auto* stored = cluster_.chunkserver(i).store().Find(handle);
@@ -441,8 +472,9 @@ class Run {
           if (!net.IsUp("master") || cluster_.master().safe_mode()) return false;
           bool all = true;
           cluster_.master().state().chunks().ForEach([&](std::uint64_t handle, const auto& info) {
-            // Version 1: allocated, never granted, so it holds nothing to repair.
-            if (all && info.version > 1 &&
+            // Only chunks with a copy somewhere can be repaired; one with none
+            // either never held anything acknowledged, or the reads below say so.
+            if (all && !info.replicas.empty() &&
                 cluster_.LiveReplicaIds(handle).size() < info.replication) {
               all = false;
             }
@@ -451,7 +483,29 @@ class Run {
         },
         Millis(300000));
     result_.repair_ms = (net.now() - stopped).count();
-    if (!repaired) Violation("chunks still below their replication factor 300s after faults stopped");
+    if (!repaired) {
+      std::string which;
+      cluster_.master().state().chunks().ForEach([&](std::uint64_t handle, const auto& info) {
+        const auto live = cluster_.LiveReplicaIds(handle);
+        if (info.version <= 1 || live.size() >= info.replication) return;
+        if (which.empty()) {
+          which += " safe mode " + std::to_string(cluster_.master().safe_mode()) + ", repairs " +
+                   std::to_string(cluster_.master().RepairsInFlight().size()) + ";";
+          for (const auto& [id, cs] : cluster_.master().chunkservers().all()) {
+            which += " " + id + " n" + std::to_string(cs.index) + " state " +
+                     std::to_string(static_cast<int>(cs.state)) + " usable " +
+                     std::to_string(cs.usable()) + " failed_disks " +
+                     std::to_string(cs.load.failed_disks) + " free " + std::to_string(cs.load.free_bytes) + ";";
+          }
+        }
+        which += " chunk " + std::to_string(handle) + " v" + std::to_string(info.version) + ":";
+        for (const auto& r : info.replicas) {
+          which += " n" + std::to_string(r.node) + "@v" + std::to_string(r.version);
+        }
+        which += ";";
+      });
+      Violation("chunks still below their replication factor 300s after faults stopped:" + which);
+    }
   }
 
   void CheckEverything() {
@@ -565,6 +619,8 @@ ScaleResult RunScale(std::uint64_t seed, const ScaleOptions& options) {
   if (!cluster.WaitReady(Millis(120000)) || !cluster.Call(msg::MkdirRequest{"/s", false}).ok()) {
     return result;
   }
+  result.ready = true;
+  std::vector<std::shared_ptr<std::optional<Status>>> answers;
   // From here on: the steady state, without the registrations.
   net.measure_cost = true;
   const Millis start = net.now();
@@ -573,14 +629,14 @@ ScaleResult RunScale(std::uint64_t seed, const ScaleOptions& options) {
   for (int tick = 0; net.now() < end; ++tick) {
     for (int c = 1; c <= options.clients; ++c) {
       const std::string path = "/s/c" + std::to_string(c) + "-" + std::to_string(tick / 2);
-      if (tick % 2 == 0) {
-        cluster.StartCall(msg::CreateRequest{path, 0, 0, false, false}, c);
-      } else {
-        cluster.StartCall(msg::StatRequest{path, false}, c);
-      }
+      answers.push_back(tick % 2 == 0
+                            ? cluster.StartCall(msg::CreateRequest{path, 0, 0, false, false}, c)
+                            : cluster.StartCall(msg::StatRequest{path, false}, c));
     }
     net.RunFor(Millis(100));
   }
+  net.RunFor(Millis(2000));  // the last ones answered
+  for (const auto& answer : answers) result.failed_requests += !answer->has_value() || !(*answer)->ok();
   result.simulated_seconds = static_cast<double>((net.now() - start).count()) / 1000.0;
   const auto it = net.costs().find("master");
   if (it == net.costs().end()) return result;

@@ -54,6 +54,8 @@ struct ScaleResult {
   std::uint64_t heartbeats = 0;
   double master_us_per_heartbeat = 0;
   std::uint64_t requests = 0;
+  std::uint64_t failed_requests = 0;  // not answered OK by the end
+  bool ready = false;                 // every chunkserver registered, safe mode over
   double master_us_per_request = 0;
   double master_cpu_seconds = 0;
   double simulated_seconds = 0;
