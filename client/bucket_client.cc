@@ -45,6 +45,9 @@ Result<std::unique_ptr<BucketClient>> BucketClient::Connect(const config::Client
   options.plan.node_id = id;
   options.max_message_bytes = static_cast<std::int64_t>(config.max_message_bytes);
   options.stop_on_signals = false;  // the program using the library owns its signals
+  auto keys = config::LoadCurveKeys(config.security, /*server=*/false);
+  if (!keys.ok()) return keys.status();
+  options.curve = std::move(*keys);
   auto created = runtime::ZmqRuntime::Create(options, *log);
   if (!created.ok()) return created.status();
   client->runtime_ = std::move(*created);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/log_config.h"
+#include "config/security_config.h"
 
 namespace bucket::config {
 
@@ -48,6 +49,7 @@ struct ChunkserverConfig {
   std::uint64_t max_message_bytes = 80ull << 20;
 
   LogConfig log;
+  SecurityConfig security;
 };
 
 }  // namespace bucket::config

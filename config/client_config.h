@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/log_config.h"
+#include "config/security_config.h"
 
 namespace bucket::config {
 
@@ -21,6 +22,7 @@ struct ClientConfig {
   std::uint64_t max_message_bytes = 80ull << 20;
 
   LogConfig log;  // default level "warn" is set by the loader for clients
+  SecurityConfig security;
 };
 
 }  // namespace bucket::config

@@ -22,6 +22,15 @@ void ReadLog(TomlReader& reader, LogConfig* log) {
 }
 
 // Endpoints are ZeroMQ addresses: tcp://HOST:PORT (or ipc://, inproc:// for tests).
+void ReadSecurity(TomlReader& reader, SecurityConfig* security) {
+  reader.Bool("security.curve", &security->curve);
+  reader.String("security.server_public_key", &security->server_public_key);
+  reader.String("security.server_secret_key", &security->server_secret_key);
+  reader.String("security.public_key", &security->public_key);
+  reader.String("security.secret_key", &security->secret_key);
+  reader.String("security.allow_list", &security->allow_list);
+}
+
 void ReadEndpoint(TomlReader& reader, std::string_view key, std::string* out) {
   reader.String(key, out);
   if (!reader.Has(key)) return;
@@ -96,6 +105,7 @@ Result<MasterConfig> ReadMaster(TomlReader reader) {
   reader.Size("namespace.chunk_size", &c.default_chunk_size_bytes, 64 << 10, 1ull << 30);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
+  ReadSecurity(reader, &c.security);
   if (c.default_chunk_size_bytes % (64 << 10) != 0) {
     reader.Fail("namespace.chunk_size", "must be a multiple of 64KiB (the checksum block)");
   }
@@ -131,6 +141,7 @@ Result<ChunkserverConfig> ReadChunkserver(TomlReader reader) {
   reader.Duration("scrub.interval", &c.scrub_interval_ms, 10, kDayMs);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
+  ReadSecurity(reader, &c.security);
   if (c.durability != "applied" && c.durability != "fsync") {
     reader.Fail("data.durability", "'" + c.durability + "' is not \"applied\" or \"fsync\"");
   }
@@ -149,6 +160,7 @@ Result<ClientConfig> ReadClient(TomlReader reader) {
   reader.Int("client.attempts", &c.request_attempts, 1, 100);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
+  ReadSecurity(reader, &c.security);
   return Finish(reader, std::move(c));
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/log_config.h"
+#include "config/security_config.h"
 
 namespace bucket::config {
 
@@ -71,6 +72,7 @@ struct MasterConfig {
   std::uint64_t max_message_bytes = 80ull << 20;
 
   LogConfig log;
+  SecurityConfig security;
 };
 
 }  // namespace bucket::config

@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
   options.max_message_bytes = static_cast<std::int64_t>(cfg.max_message_bytes);
   options.sync_threads = 2;
   options.connect_source = cfg.source_host;
+  auto keys = config::LoadCurveKeys(cfg.security, /*server=*/true);
+  if (!keys.ok()) config::ExitWithError(program, keys.status().message());
+  options.curve = std::move(*keys);
   auto runtime = runtime::ZmqRuntime::Create(options, *log);
   if (!runtime.ok()) config::ExitWithError(program, runtime.status().message());
 

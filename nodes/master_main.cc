@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
   options.max_message_bytes = static_cast<std::int64_t>(cfg.max_message_bytes);
   options.sync_threads = 3;
   options.pub_hwm = static_cast<int>(cfg.events_queue);  // log syncs never wait behind a checkpoint or backup build
+  auto keys = config::LoadCurveKeys(cfg.security, /*server=*/true);
+  if (!keys.ok()) config::ExitWithError(program, keys.status().message());
+  options.curve = std::move(*keys);
   auto runtime = runtime::ZmqRuntime::Create(options, *log);
   if (!runtime.ok()) config::ExitWithError(program, runtime.status().message());
 

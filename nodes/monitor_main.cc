@@ -34,6 +34,9 @@ std::unique_ptr<runtime::ZmqRuntime> Subscribe(const config::ClientConfig& clien
   options.plan.sub_connect = {client.master_events};
   options.plan.sub_topics = topics;
   options.receive_hwm = 10000;
+  auto keys = config::LoadCurveKeys(client.security, /*server=*/false);
+  if (!keys.ok()) config::ExitWithError(kProgram, keys.status().message());
+  options.curve = std::move(*keys);
   auto runtime = runtime::ZmqRuntime::Create(options, *log);
   if (!runtime.ok()) config::ExitWithError(kProgram, runtime.status().message());
   return std::move(*runtime);

@@ -4,9 +4,14 @@
 
 #include "actors/runtime/signals.h"
 #include "messages/codec.h"
+#include "messages/rights.h"
 
 namespace bucket::runtime {
 namespace {
+
+// The role the authentication handler gave the sender (nullptr: none). Not
+// cppzmq's gets(), which throws when the property is missing.
+const char* UserIdOf(zmq::message_t& frame) { return zmq_msg_gets(frame.handle(), "User-Id"); }
 
 using actors::Socket;
 
@@ -64,6 +69,13 @@ const char* SocketName(Socket socket) {
 Result<std::unique_ptr<ZmqRuntime>> ZmqRuntime::Create(RuntimeOptions options,
                                                        std::shared_ptr<spdlog::logger> log) {
   std::unique_ptr<ZmqRuntime> runtime(new ZmqRuntime(std::move(options), std::move(log)));
+  if (runtime->options_.curve.enabled) {
+    const auto& keys = runtime->options_.curve;
+    auto zap = ZapHandler::Start(runtime->context_, keys.allowed, keys.names,
+                                 runtime->options_.plan.node_id, runtime->log_);
+    if (!zap.ok()) return zap.status();
+    runtime->zap_ = std::move(*zap);
+  }
   BUCKET_RETURN_IF_ERROR(runtime->OpenPlannedSockets());
   return runtime;
 }
@@ -97,6 +109,33 @@ void ZmqRuntime::ConfigureCommon(zmq::socket_t& socket) const {
   socket.set(zmq::sockopt::rcvhwm, options_.receive_hwm);
 }
 
+void ZmqRuntime::ConfigureCurve(zmq::socket_t& socket, bool server) const {
+  const config::CurveKeys& keys = options_.curve;
+  if (!keys.enabled) return;
+  if (server) {
+    socket.set(zmq::sockopt::curve_server, 1);
+    socket.set(zmq::sockopt::curve_secretkey, keys.server_secret);
+    socket.set(zmq::sockopt::zap_domain, "bucket");
+  } else {
+    socket.set(zmq::sockopt::curve_serverkey, keys.server_public);
+    socket.set(zmq::sockopt::curve_publickey, keys.public_key);
+    socket.set(zmq::sockopt::curve_secretkey, keys.secret_key);
+  }
+}
+
+bool ZmqRuntime::Permitted(Socket kind, zmq::message_t& first_frame,
+                           messages::Kind message_kind) const {
+  if (!options_.curve.enabled) return true;
+  const actors::SocketPlan& plan = options_.plan;
+  const bool server = (kind == Socket::kRouter && !plan.router_bind.empty()) ||
+                      (kind == Socket::kPull && !plan.pull_bind.empty()) ||
+                      (kind == Socket::kSub && !plan.sub_bind.empty());
+  if (!server) return true;  // answers on our own client sockets
+  const char* user = UserIdOf(first_frame);
+  const auto role = messages::ParseRole(user == nullptr ? "" : user);
+  return role.has_value() && messages::Allows(*role, message_kind);
+}
+
 Status ZmqRuntime::OpenPlannedSockets() {
   const actors::SocketPlan& plan = options_.plan;
   auto open = [&](std::unique_ptr<zmq::socket_t>& slot, zmq::socket_type type, Socket kind,
@@ -104,6 +143,7 @@ Status ZmqRuntime::OpenPlannedSockets() {
     if (bind.empty() && connects.empty()) return Status::Ok();
     slot = std::make_unique<zmq::socket_t>(context_, type);
     ConfigureCommon(*slot);
+    ConfigureCurve(*slot, /*server=*/!bind.empty());
     if (type == zmq::socket_type::router) {
       slot->set(zmq::sockopt::router_mandatory, 1);
       slot->set(zmq::sockopt::router_handover, 1);
@@ -324,6 +364,13 @@ void ZmqRuntime::Deliver(Socket kind, std::string peer, std::vector<zmq::message
     reject(header.status(), 0);
     return;
   }
+  if (!Permitted(kind, frames.back(), header->kind)) {
+    const char* user = UserIdOf(frames.back());
+    reject(Status::PermissionDenied(std::string("a key with role '") + (user ? user : "") +
+                                    "' may not send " + messages::KindName(header->kind)),
+           header->request_id);
+    return;
+  }
   auto body = messages::DecodeBody(header->kind, frames[first + 1].data(),
                                    frames[first + 1].size());
   if (!body.ok()) {
@@ -373,6 +420,7 @@ ZmqRuntime::OutSocket* ZmqRuntime::OutSocketFor(Socket kind, const std::string& 
   const auto type = kind == Socket::kDealer ? zmq::socket_type::dealer : zmq::socket_type::push;
   OutSocket out{zmq::socket_t(context_, type), {}, 0};
   ConfigureCommon(out.socket);
+  ConfigureCurve(out.socket, /*server=*/false);
   if (kind == Socket::kDealer) out.socket.set(zmq::sockopt::routing_id, options_.plan.node_id);
   try {
     out.socket.connect(FromSource(address, options_.connect_source));

@@ -35,6 +35,8 @@
 #include "actors/core/timer_queue.h"
 #include "actors/runtime/mailbox.h"
 #include "actors/runtime/sync_pool.h"
+#include "actors/runtime/zap_handler.h"
+#include "config/security_config.h"
 
 namespace bucket::runtime {
 
@@ -49,6 +51,9 @@ struct RuntimeOptions {
   int sync_threads = 1;
   bool stop_on_signals = true;                  // SIGINT/SIGTERM stop the loop
   std::string connect_source;  // tcp connections go out from this address (empty: any)
+  // CurveZMQ: bound sockets are servers that admit only allow-listed keys, each
+  // message checked against its sender's role; connecting sockets are clients.
+  config::CurveKeys curve;
 };
 
 struct RuntimeCounters {
@@ -89,6 +94,10 @@ class ZmqRuntime {
   ZmqRuntime(RuntimeOptions options, std::shared_ptr<spdlog::logger> log);
   Status OpenPlannedSockets();
   void ConfigureCommon(zmq::socket_t& socket) const;
+  void ConfigureCurve(zmq::socket_t& socket, bool server) const;
+  // With CurveZMQ on: false (and the message refused) unless its sender may send it.
+  bool Permitted(actors::Socket kind, zmq::message_t& first_frame,
+                 messages::Kind message_kind) const;
 
   actors::Context NewContext() const;
   void Apply(actors::Context& ctx);
@@ -105,6 +114,7 @@ class ZmqRuntime {
   RuntimeOptions options_;
   std::shared_ptr<spdlog::logger> log_;
   zmq::context_t context_;
+  std::unique_ptr<ZapHandler> zap_;  // before any server socket binds
   std::unique_ptr<zmq::socket_t> router_, pull_, pub_, sub_;
   std::map<std::string, OutSocket> dealers_;
   std::map<std::string, OutSocket> pushes_;

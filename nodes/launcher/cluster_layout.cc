@@ -1,5 +1,7 @@
 #include "nodes/launcher/cluster_layout.h"
 
+#include <zmq.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -30,6 +32,54 @@ std::string LogSection(const fs::path& dir, const std::string& name) {
          "\n";
 }
 
+// [security] for a node or client whose own key pair is keys/NAME.key and .pub.
+std::string SecuritySection(const fs::path& dir, const std::string& name, bool server) {
+  const fs::path keys = dir / "keys";
+  std::string text = "\n[security]\ncurve = true\nserver_public_key = " +
+                     Quoted((keys / "server.pub").string()) +
+                     "\npublic_key = " + Quoted((keys / (name + ".pub")).string()) +
+                     "\nsecret_key = " + Quoted((keys / (name + ".key")).string()) + "\n";
+  if (server) {
+    text += "server_secret_key = " + Quoted((keys / "server.key").string()) +
+            "\nallow_list = " + Quoted((keys / "allowed").string()) + "\n";
+  }
+  return text;
+}
+
+// A new key pair keys/NAME.key (owner-only) and keys/NAME.pub; the public key.
+Result<std::string> MakeKeyPair(const fs::path& keys, const std::string& name) {
+  char public_key[41] = {}, secret_key[41] = {};
+  if (zmq_curve_keypair(public_key, secret_key) != 0) {
+    return Status::Internal("this libzmq cannot make CurveZMQ keys");
+  }
+  const fs::path secret = keys / (name + ".key");
+  BUCKET_RETURN_IF_ERROR(WriteText(secret, std::string(secret_key) + "\n"));
+  fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write);
+  BUCKET_RETURN_IF_ERROR(WriteText(keys / (name + ".pub"), std::string(public_key) + "\n"));
+  return std::string(public_key);
+}
+
+Status MakeKeys(const fs::path& dir, const InitOptions& o) {
+  const fs::path keys = dir / "keys";
+  std::error_code error;
+  fs::create_directories(keys, error);
+  if (error) return Status::IoError("cannot create " + keys.string() + ": " + error.message());
+  fs::permissions(keys, fs::perms::owner_all, error);
+  if (!MakeKeyPair(keys, "server").ok()) return Status::Internal("cannot make the server key");
+  std::vector<std::pair<std::string, std::string>> members = {
+      {"master", "master"}, {"admin", "admin"}, {"reader", "read-only"}, {"monitor", "monitor"}};
+  for (int k = 1; k <= o.chunkservers; ++k) {
+    members.emplace_back("chunkserver-" + std::to_string(k), "chunkserver");
+  }
+  std::string allowed = "# PUBLIC_KEY ROLE NAME: who may connect, and what each may do.\n";
+  for (const auto& [name, role] : members) {
+    auto key = MakeKeyPair(keys, name);
+    if (!key.ok()) return key.status();
+    allowed += *key + " " + role + " " + name + "\n";
+  }
+  return WriteText(keys / "allowed", allowed);
+}
+
 std::string MasterToml(const fs::path& dir, const InitOptions& o) {
   const std::string hb = config::FormatDuration(o.heartbeat_interval_ms);
   return "# Written by bucket-cluster init. See examples/master.toml for every key.\n\n"
@@ -46,7 +96,7 @@ std::string MasterToml(const fs::path& dir, const InitOptions& o) {
          "\n\n[reports]\ninterval = " + Quoted(config::FormatDuration(5 * o.heartbeat_interval_ms)) +
          "\n\n[namespace]\nreplication = " + std::to_string(o.replication) +
          "\nchunk_size = " + Quoted(config::FormatSize(o.chunk_size_bytes)) + "\n\n" +
-         LogSection(dir, "master");
+         LogSection(dir, "master") + (o.secure ? SecuritySection(dir, "master", true) : "");
 }
 
 std::string ChunkserverToml(const fs::path& dir, const InitOptions& o, int k) {
@@ -61,13 +111,14 @@ std::string ChunkserverToml(const fs::path& dir, const InitOptions& o, int k) {
          "\n\n[master]\nrpc = " + Quoted(Endpoint(o.bind_host, o.base_port)) +
          "\nheartbeat = " + Quoted(Endpoint(o.bind_host, o.base_port + 1)) +
          "\n\n[heartbeat]\ninterval = " + Quoted(config::FormatDuration(o.heartbeat_interval_ms)) +
-         "\n\n" + LogSection(dir, name);
+         "\n\n" + LogSection(dir, name) + (o.secure ? SecuritySection(dir, name, true) : "");
 }
 
-std::string ClientToml(const InitOptions& o) {
+std::string ClientToml(const fs::path& dir, const InitOptions& o, const std::string& key) {
   return "# Written by bucket-cluster init: what client programs need to find this cluster.\n\n"
          "[master]\nrpc = " + Quoted(Endpoint(o.bind_host, o.base_port)) +
-         "\nevents = " + Quoted(Endpoint(o.bind_host, o.base_port + 2)) + "\n";
+         "\nevents = " + Quoted(Endpoint(o.bind_host, o.base_port + 2)) + "\n" +
+         (o.secure ? SecuritySection(dir, key, false) : "");
 }
 
 }  // namespace
@@ -95,13 +146,18 @@ Status InitCluster(const std::string& dir_text, const InitOptions& o) {
   if (error) return Status::IoError("cannot create " + dir.string() + ": " + error.message());
 
   std::string list;
+  if (o.secure) BUCKET_RETURN_IF_ERROR(MakeKeys(dir, o));
   BUCKET_RETURN_IF_ERROR(WriteText(dir / "master.toml", MasterToml(dir, o)));
   for (int k = 1; k <= o.chunkservers; ++k) {
     const std::string file = "chunkserver-" + std::to_string(k) + ".toml";
     BUCKET_RETURN_IF_ERROR(WriteText(dir / file, ChunkserverToml(dir, o, k)));
     list += (k > 1 ? ", " : "") + Quoted(file);
   }
-  BUCKET_RETURN_IF_ERROR(WriteText(dir / "client.toml", ClientToml(o)));
+  BUCKET_RETURN_IF_ERROR(WriteText(dir / "client.toml", ClientToml(dir, o, "admin")));
+  if (o.secure) {
+    BUCKET_RETURN_IF_ERROR(WriteText(dir / "reader.toml", ClientToml(dir, o, "reader")));
+    BUCKET_RETURN_IF_ERROR(WriteText(dir / "monitor.toml", ClientToml(dir, o, "monitor")));
+  }
   return WriteText(dir / "cluster.toml",
                    "# Written by bucket-cluster init.\n\n[cluster]\nname = " +
                        Quoted(dir.filename().string()) +

@@ -25,6 +25,9 @@ struct InitOptions {
   std::int64_t heartbeat_interval_ms = 1000;
   std::uint64_t capacity_bytes = 0;  // per chunkserver; 0: the disk's
   std::string bind_host = "127.0.0.1";
+  // CurveZMQ on every socket: keys/ holds a pair per node and client, and the
+  // allow-list; client.toml gets an admin key, reader.toml a read-only one.
+  bool secure = false;
 };
 
 // Writes a ready cluster folder. Refuses a folder that already holds a cluster.

@@ -9,6 +9,7 @@
 
 #include "client/bucket_client.h"
 #include "config/command_line.h"
+#include "config/load_config.h"
 #include "config/units.h"
 #include "nodes/launcher/cluster_layout.h"
 #include "nodes/launcher/process_control.h"
@@ -76,11 +77,18 @@ void StopAll(const ClusterLayout& layout) {
   }
 }
 
+// The folder's client.toml (its keys, for a secured cluster), asking the master.
+config::ClientConfig AdminClient(const ClusterLayout& layout, std::int64_t timeout_ms) {
+  config::ClientConfig cc;
+  if (auto loaded = config::LoadClientConfig(layout.client_config); loaded.ok()) cc = *loaded;
+  cc.master_rpc = layout.master_rpc;
+  cc.request_timeout_ms = timeout_ms;
+  return cc;
+}
+
 // Waits until the master sees every chunkserver of the folder up.
 Status WaitReady(const ClusterLayout& layout, std::chrono::milliseconds limit) {
-  config::ClientConfig cc;
-  cc.master_rpc = layout.master_rpc;
-  cc.request_timeout_ms = 1000;
+  const config::ClientConfig cc = AdminClient(layout, 1000);
   auto client = client::BucketClient::Connect(cc);
   if (!client.ok()) return client.status();
   const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -141,6 +149,7 @@ int Init(const config::CommandLine& cli, const std::string& dir) {
     if (!size.ok()) Fail("--chunk-size: " + size.status().message(), 2);
     o.chunk_size_bytes = *size;
   }
+  o.secure = cli.Has("--secure");
   if (cli.Has("--capacity")) {
     auto capacity = config::ParseSize(cli.Get("--capacity"));
     if (!capacity.ok()) Fail("--capacity: " + capacity.status().message(), 2);
@@ -207,9 +216,7 @@ int Up(const config::CommandLine& cli, const std::string& dir) {
 int StatusCommand(const std::string& dir) {
   const ClusterLayout layout = LoadOrFail(dir);
   std::optional<messages::ClusterState> state;
-  config::ClientConfig cc;
-  cc.master_rpc = layout.master_rpc;
-  cc.request_timeout_ms = 2000;
+  const config::ClientConfig cc = AdminClient(layout, 2000);
   if (auto client = client::BucketClient::Connect(cc); client.ok()) {
     if (auto got = (*client)->ClusterStatus(); got.ok()) state = std::move(*got);
   }
@@ -264,6 +271,7 @@ int main(int argc, char** argv) {
   cli.Option("--racks", "K", "init: spread the chunkservers over K racks", "1");
   cli.Option("--heartbeat", "D", "init: heartbeat interval; suspect after 2x, dead after 4x",
              "1s");
+  cli.Flag("--secure", "init: CurveZMQ on every socket, with a key pair per node in DIR/keys");
   cli.Option("--capacity", "S", "init: each chunkserver uses at most this much (0: the disk)",
              "0");
   cli.Flag("--detach", "up: return once the cluster is ready, leaving it running");

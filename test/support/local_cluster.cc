@@ -9,12 +9,14 @@ namespace bucket::testing {
 
 LocalCluster::LocalCluster(LocalClusterOptions options) : options_(std::move(options)) {
   base_port_ = FreeBasePort(options_.chunkservers);
-  auto init = RunCommand({Program("bucket-cluster"), "init", dir(), "--chunkservers",
-                          std::to_string(options_.chunkservers), "--base-port",
-                          std::to_string(base_port_), "--heartbeat", options_.heartbeat,
-                          "--chunk-size", options_.chunk_size, "--replication",
-                          std::to_string(options_.replication), "--capacity",
-                          options_.capacity});
+  std::vector<std::string> args = {Program("bucket-cluster"), "init", dir(), "--chunkservers",
+                                   std::to_string(options_.chunkservers), "--base-port",
+                                   std::to_string(base_port_), "--heartbeat", options_.heartbeat,
+                                   "--chunk-size", options_.chunk_size, "--replication",
+                                   std::to_string(options_.replication), "--capacity",
+                                   options_.capacity};
+  if (options_.secure) args.push_back("--secure");
+  auto init = RunCommand(args);
   INFO(init.output);
   REQUIRE(init.exit_code == 0);
   if (!options_.extra_master.empty()) {

@@ -18,6 +18,7 @@ struct LocalClusterOptions {
   std::string capacity = "0";     // per chunkserver
   std::string extra_master;       // TOML appended to master.toml
   std::string extra_chunkserver;  // TOML appended to every chunkserver-K.toml
+  bool secure = false;            // init --secure: CurveZMQ, keys in DIR/keys
 };
 
 class LocalCluster {
