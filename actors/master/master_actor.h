@@ -225,6 +225,8 @@ class MasterActor : public actors::Actor {
   void OnCommittedLength(const actors::Inbound& in, const messages::CommittedLengthReport& r,
                          actors::Context& ctx);
   void NoteCreations(const std::vector<NodeIndex>& nodes);
+  // The lease a grant gives its primary (secondaries not filled in).
+  Lease LeaseOf(const Grant& grant) const;
   void GrowSizeFromReplica(const messages::ReplicaReport& replica, actors::Context& ctx);
   bool ChangeInFlight(ChunkHandle handle) const {
     return grants_.count(handle) != 0 || repairs_.count(handle) != 0 ||

@@ -302,6 +302,17 @@ void MasterActor::OnCommandAnswered(std::uint64_t request_id, bool ok, Context& 
   FinishGrant(done.handle, ctx);
 }
 
+Lease MasterActor::LeaseOf(const Grant& grant) const {
+  Lease lease;
+  lease.handle = grant.handle;
+  lease.primary = grant.replicas.front();
+  lease.version = grant.version;
+  lease.expires = grant.sent_at + Millis(config_.lease_duration_ms) + LeaseGrace();
+  lease.inode = grant.inode;
+  lease.index = grant.index;
+  return lease;
+}
+
 void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
   Grant grant = std::move(grants_.at(handle));
   grants_.erase(handle);
@@ -313,13 +324,7 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
     if (grant.create && grant.acked.empty()) {
       (void)Commit(SetVersionRecord{handle, 1, 0, grant.version}, ctx);  // as below
     }
-    Lease unconfirmed;
-    unconfirmed.handle = handle;
-    unconfirmed.primary = primary;
-    unconfirmed.version = grant.version;
-    unconfirmed.expires = grant.sent_at + Millis(config_.lease_duration_ms) + LeaseGrace();
-    unconfirmed.inode = grant.inode;
-    unconfirmed.index = grant.index;
+    Lease unconfirmed = LeaseOf(grant);
     unconfirmed.revoking = true;
     leases_.Grant(unconfirmed);
     ctx.SendToPeer(ReplicaOf(primary).node_id, next_command_id_++,
@@ -329,8 +334,11 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
     }
     return;
   }
-  if (grant.acked.count(primary) == 0) {
-    // The primary never took the version: try again with the replicas that did.
+  if (grant.acked.size() < grant.replicas.size()) {
+    // The primary never took the version, or a secondary's answer was lost (it
+    // may have taken the version anyway, and would then look current while
+    // missing every mutation of this lease): one more bump, with those that
+    // answered, leaves the others stale for good.
     std::vector<NodeIndex> took;
     for (NodeIndex node : grant.replicas) {
       if (grant.acked.count(node) != 0) took.push_back(node);
@@ -348,41 +356,14 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
       (void)Commit(SetVersionRecord{handle, 1, 0, grant.version}, ctx);
     }
     FailWaiters(std::move(grant.waiters),
-                Status::Unavailable("no replica of chunk " + std::to_string(handle) +
-                                    " accepted the new version"),
+                Status::Unavailable("chunk " + std::to_string(handle) + ": " +
+                                    (took.empty() ? "no replica accepted the new version"
+                                                  : "replicas kept missing the version bump")),
                 ctx);
     return;
   }
-  if (grant.acked.size() < grant.replicas.size()) {
-    // A secondary whose answer was lost may have taken the version anyway: it
-    // would then look current while missing every mutation of this lease. One
-    // more bump, with those that answered, leaves it stale for good.
-    std::vector<NodeIndex> took;
-    for (NodeIndex node : grant.replicas) {
-      if (grant.acked.count(node) != 0) took.push_back(node);
-    }
-    if (grant.attempt < kGrantAttemptsMax) {
-      grant.replicas = std::move(took);
-      grant.version += 1;
-      grant.create = false;
-      StartGrant(std::move(grant), ctx);
-      return;
-    }
-    FailWaiters(std::move(grant.waiters),
-                Status::Unavailable("chunk " + std::to_string(handle) +
-                                    ": replicas kept missing the version bump"),
-                ctx);
-    return;
-  }
-  Lease lease;
-  lease.handle = handle;
-  lease.primary = primary;
-  lease.version = grant.version;
-  lease.expires = grant.sent_at + Millis(config_.lease_duration_ms) + LeaseGrace();
-  lease.inode = grant.inode;
-  lease.index = grant.index;
-  for (NodeIndex node : grant.replicas) {
-    if (grant.acked.count(node) == 0) continue;  // it stays at the old version: stale
+  Lease lease = LeaseOf(grant);
+  for (NodeIndex node : grant.replicas) {  // every one took the version (see above)
     state_.chunks().AddReplica(handle, node, grant.version);
     if (node != primary) lease.secondaries.push_back(node);
   }
