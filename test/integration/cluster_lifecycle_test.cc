@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "test/support/cluster_client.h"
 #include "test/support/local_cluster.h"
 #include "test/support/wait.h"
 
@@ -135,8 +136,12 @@ TEST_CASE("programs: a busy port is a one-line error", "[integration]") {
   one.chunkservers = 1;
   LocalCluster cluster(one);
   REQUIRE(cluster.Cluster({"start", "master"}).exit_code == 0);
+  // Started is not yet listening: wait until the first master answers.
+  auto client = Connect(cluster);
+  REQUIRE(WaitUntil([&] { return client->Ping().ok(); }, 20s));
   auto second = RunCommand({Program("bucket-master"), "--config",
-                            cluster.dir() + "/master.toml"});
+                            cluster.dir() + "/master.toml"},
+                           20s);
   CHECK(second.exit_code == 1);
   CHECK(second.output.find("cannot bind") != std::string::npos);
   CHECK(second.output.find(std::to_string(cluster.base_port())) != std::string::npos);
