@@ -18,13 +18,15 @@ void MasterActor::OnRegister(const Inbound& in, const messages::RegisterRequest&
   if (new_process) {
     // A restarted chunkserver holds no lease: writers need not wait for the
     // ones it held to run out.
+    std::vector<ChunkHandle> released;
     for (ChunkHandle handle : leases_.Involving(info->index, ctx.now())) {
       const Lease* lease = leases_.Held(handle, ctx.now());
       if (lease == nullptr || lease->primary != info->index) continue;
       leases_.Release(handle);
-      TryPendingSnapshots(ctx);
-      RetryBlocked(handle, ctx);
+      released.push_back(handle);
     }
+    if (!released.empty()) TryPendingSnapshots(ctx);
+    for (ChunkHandle handle : released) RetryBlocked(handle, ctx);
   }
   log_->info("{} chunkserver {} {} ({}); it reports {} chunks", config_.node_id, change.node_id,
              change.type, change.detail, request.replicas.size());

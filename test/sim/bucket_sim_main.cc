@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "config/command_line.h"
 #include "test/sim/sim_run.h"
@@ -35,12 +36,20 @@ double Probability(const config::CommandLine& cli, const char* flag, double fall
   }
 }
 
+// The items of a comma-separated list.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    items.push_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return items;
+}
+
 // "write=4,append=3,read=2,namespace=2,snapshot=1"
 void ParseMix(const std::string& text, testing::SimRunOptions* options) {
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    const std::string item = text.substr(at, comma - at);
+  for (const std::string& item : SplitList(text)) {
     const std::size_t eq = item.find('=');
     int weight = -1;
     try {
@@ -59,7 +68,6 @@ void ParseMix(const std::string& text, testing::SimRunOptions* options) {
                                       "write, append, read, namespace, snapshot", 2);
     }
     *slot = weight;
-    at = comma + 1;
   }
 }
 
@@ -67,10 +75,7 @@ void ParseMix(const std::string& text, testing::SimRunOptions* options) {
 void ParseFaults(const std::string& text, testing::SimRunOptions* options) {
   options->crash = options->machine_crash = options->master_crash = options->partition =
       options->rot = options->full_disk = false;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    const std::string name = text.substr(at, comma - at);
+  for (const std::string& name : SplitList(text)) {
     bool* slot = name == "crash"       ? &options->crash
                  : name == "machine"   ? &options->machine_crash
                  : name == "master"    ? &options->master_crash
@@ -83,7 +88,6 @@ void ParseFaults(const std::string& text, testing::SimRunOptions* options) {
                                       "' (crash, machine, master, partition, rot, full)", 2);
     }
     *slot = true;
-    at = comma + 1;
   }
 }
 
