@@ -400,8 +400,13 @@ void FileClient::ReadPiece(std::shared_ptr<ReadOp> op, std::size_t slot, std::ui
              if (op->error.ok()) op->error = located.status();
              return RunRead(op, c);
            }
-           if (located->chunks.empty()) {
-             // No chunk there, yet inside the file: a hole, which reads as zeros.
+           const bool never_written = !located->chunks.empty() &&
+                                      located->chunks.front().version <= 1 &&
+                                      located->chunks.front().replicas.empty();
+           if (located->chunks.empty() || never_written) {
+             // No chunk there, or one allocated whose first lease never took
+             // (version 1: nothing was ever acknowledged in it), yet inside the
+             // file: a hole, which reads as zeros.
              op->slots[slot] = Zeros(length);
              --op->in_flight;
              return RunRead(op, c);

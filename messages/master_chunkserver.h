@@ -151,8 +151,12 @@ struct SetVersionRequest {
   // A primary without secondaries holds the only copy of what it acknowledges:
   // it syncs each mutation to disk before answering, whatever its durability.
   bool sync_mutations = false;
+  // The version the master believes this replica holds (0: no check). A replica
+  // below it missed something the master counts on (a machine crash lost
+  // unsynced data, a report was not heard): it refuses, never jumping ahead.
+  std::uint64_t expected_version = 0;
   MSGPACK_DEFINE(handle, version, create, chunk_size, primary, secondaries, lease_ms,
-                 sync_mutations);
+                 sync_mutations, expected_version);
   Status Validate() const;
 };
 

@@ -227,6 +227,12 @@ void ChunkserverActor::OnRegistered(const msg::RegisterResponse& response, Conte
   report_interval_ms_ = std::max<std::int64_t>(100, response.report_interval_ms);
   log_->info("{} registered with the master; heartbeat every {} ms, chunk report every {} ms",
              address_.node_id, heartbeat_interval_ms_, report_interval_ms_);
+  // A restarted master has forgotten which of our replicas are corrupt: told
+  // right after the registration's report, on the same connection.
+  for (std::uint64_t handle : corrupt_) {
+    ctx.Request(config_.master_rpc, NextId(),
+                msg::CorruptionReport{address_.node_id, handle, "found corrupt earlier"});
+  }
   SendHeartbeat(ctx);
   ctx.SetTimer(kHeartbeat, Millis(heartbeat_interval_ms_));
   ctx.SetTimer(kReport, Millis(report_interval_ms_));
@@ -309,8 +315,22 @@ void ChunkserverActor::OnSetVersion(const Inbound& in, const msg::SetVersionRequ
                       : Status::NotFound("no replica of chunk " + std::to_string(r.handle));
   } else if (chunk->version > r.version) {
     status = Status::StaleVersion("replica already at version " + std::to_string(chunk->version));
-  } else if (chunk->version < r.version) {
+  } else if (chunk->version < r.expected_version) {
+    status = Status::StaleVersion("replica at version " + std::to_string(chunk->version) +
+                                  ", not the " + std::to_string(r.expected_version) +
+                                  " the master counts on");
+  } else if (r.primary && r.sync_mutations && corrupt_.count(r.handle) == 0) {
+    // Alone, this replica will hold the only copy of what the lease writes:
+    // it must be whole first, or acknowledged bytes would sit next to rot
+    // that makes the chunk unreadable.
+    status = store_->Verify(r.handle);
+    if (status.code() == Code::kCorruption) ReportCorruption(r.handle, status.message(), ctx);
+  }
+  if (status.ok() && chunk != nullptr && chunk->version < r.version) {
     status = store_->SetVersion(r.handle, r.version);
+  }
+  if (status.ok() && corrupt_.count(r.handle) != 0) {
+    status = Status::Corruption("replica of chunk " + std::to_string(r.handle) + " is corrupt");
   }
   if (!status.ok()) {
     reply(status);

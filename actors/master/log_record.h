@@ -146,10 +146,19 @@ struct CopyChunkRecord {
   MSGPACK_DEFINE(inode, index, old_handle, handle, version);
 };
 
+// A chunkserver registered for the first time. The master remembers every
+// chunkserver it has known: after a restart, one that has not come back may
+// hold the current version of a chunk, so no lower version is adopted early.
+struct ChunkserverJoinedRecord {
+  static constexpr std::uint8_t kType = 13;
+  std::string node_id;
+  MSGPACK_DEFINE(node_id);
+};
+
 using LogRecord = std::variant<MkdirRecord, CreateRecord, DeleteRecord, UndeleteRecord,
                                RenameRecord, PurgeRecord, AddChunkRecord, SetVersionRecord,
                                SetSizeRecord, SnapshotRecord, ReserveHandlesRecord,
-                               CopyChunkRecord>;
+                               CopyChunkRecord, ChunkserverJoinedRecord>;
 
 std::string EncodeRecord(const LogRecord& record);
 Result<LogRecord> DecodeRecord(const void* data, std::size_t size);
@@ -212,8 +221,14 @@ struct CheckpointEnd {
   MSGPACK_DEFINE(entries);
 };
 
+struct ChunkserverEntry {
+  static constexpr std::uint8_t kType = 7;
+  std::string node_id;
+  MSGPACK_DEFINE(node_id);
+};
+
 using CheckpointEntry = std::variant<CheckpointHeader, InodeEntry, TrashEntryRecord, ChunkEntry,
-                                     RetryEntry, CheckpointEnd>;
+                                     RetryEntry, ChunkserverEntry, CheckpointEnd>;
 
 std::string EncodeCheckpointEntry(const CheckpointEntry& entry);
 Result<CheckpointEntry> DecodeCheckpointEntry(const void* data, std::size_t size);

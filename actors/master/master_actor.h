@@ -91,6 +91,7 @@ class MasterActor : public actors::Actor {
     std::vector<NodeIndex> copied;
     std::size_t outstanding = 0;
     std::vector<actors::Inbound> waiters;  // lease requests, asked again once done
+    bool holds_nothing = false;  // never granted: no local copies, the copy is placed afresh
   };
   // A chunk being copied to a new replica (repair, drain or rebalance), then
   // having its version bumped on every replica that holds it.
@@ -198,6 +199,10 @@ class MasterActor : public actors::Actor {
   // Live current replicas of `handle` (readable), and those that count toward its factor.
   std::vector<NodeIndex> LiveReplicas(ChunkHandle handle) const;
   std::size_t CountedReplicas(ChunkHandle handle) const;
+  // True if every chunkserver ever registered is up now.
+  bool AllChunkserversBack() const;
+  // The version the chunk table has for `node`'s replica of `handle` (0: none).
+  std::uint64_t ReplicaVersion(ChunkHandle handle, NodeIndex node) const;
   std::uint32_t WantedReplicas(const ChunkInfo& info) const;
   std::uint64_t ChunkSizeOf(const ChunkInfo& info) const;
 
@@ -228,10 +233,9 @@ class MasterActor : public actors::Actor {
   // The lease a grant gives its primary (secondaries not filled in).
   Lease LeaseOf(const Grant& grant) const;
   void GrowSizeFromReplica(const messages::ReplicaReport& replica, actors::Context& ctx);
-  bool ChangeInFlight(ChunkHandle handle) const {
-    return grants_.count(handle) != 0 || repairs_.count(handle) != 0 ||
-           copies_.count(handle) != 0;
-  }
+  // True if a report of `handle` at `version` from `node` must wait for a
+  // grant, repair or copy of that chunk to settle.
+  bool ReportWaitsForChange(ChunkHandle handle, NodeIndex node, std::uint64_t version) const;
 
   // --- snapshots and copy-on-write (master_snapshots.cc) ---
   void OnSnapshot(const actors::Inbound& in, const messages::SnapshotRequest& r,

@@ -245,6 +245,7 @@ void MasterActor::SendVersion(Grant& grant, NodeIndex node, bool primary, Contex
   request.create = grant.create;
   request.chunk_size = grant.chunk_size;
   request.primary = primary;
+  request.expected_version = grant.create ? 0 : ReplicaVersion(grant.handle, node);
   if (primary) {
     for (std::size_t i = 1; i < grant.replicas.size(); ++i) {
       if (grant.acked.count(grant.replicas[i]) == 0) continue;

@@ -30,6 +30,10 @@ void MasterActor::OnRegister(const Inbound& in, const messages::RegisterRequest&
   }
   log_->info("{} chunkserver {} {} ({}); it reports {} chunks", config_.node_id, change.node_id,
              change.type, change.detail, request.replicas.size());
+  if (state_.known_chunkservers().count(request.address.node_id) == 0) {
+    // Remembered across restarts (see AllChunkserversBack); durable before the reply.
+    (void)Commit(ChunkserverJoinedRecord{request.address.node_id}, ctx);
+  }
   messages::RegisterResponse response;
   response.heartbeat_interval_ms = static_cast<std::uint32_t>(config_.heartbeat_interval_ms);
   response.report_interval_ms = static_cast<std::uint32_t>(config_.report_interval_ms);
@@ -91,7 +95,11 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
       }
     };
     for (const auto& [handle, grant] : grants_) keep(handle);
-    for (const auto& [handle, repair] : repairs_) keep(handle);
+    // A repair settles only its target's replica (and, while bumping, every
+    // holder's); other holders report what they hold.
+    for (const auto& [handle, repair] : repairs_) {
+      if (repair.target == node || repair.bumping) keep(handle);
+    }
     state_.chunks().RemoveNode(node);
     for (const auto& [handle, version] : settling) state_.chunks().AddReplica(handle, node, version);
   }
@@ -104,9 +112,7 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
         bad != corrupt_.end() && bad->second.count(node) != 0) {
       continue;
     }
-    // A report can be older than a version bump, a clone or a local copy that
-    // is still being settled: that operation has the last word on the replica.
-    if (ChangeInFlight(replica.handle)) continue;
+    if (ReportWaitsForChange(replica.handle, node, replica.version)) continue;
     switch (state_.chunks().AddReplica(replica.handle, node, replica.version)) {
       case ReplicaVerdict::kCurrent:
         GrowSizeFromReplica(replica, ctx);
@@ -136,10 +142,15 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
         break;
       }
       case ReplicaVerdict::kStale: {
-        // Stale replicas are never handed out. Delete one only while a current
-        // copy exists elsewhere: never the last copies of a chunk.
-        const bool has_current = !state_.chunks().CurrentReplicas(replica.handle).empty();
-        if (!safe_mode_ && has_current) {
+        // Stale replicas are never handed out. Delete one only while two
+        // current copies exist on live nodes (one, for a chunk that wants one):
+        // a lone current copy may still turn out corrupt, and then the stale
+        // one is all there is to adopt. Not later than that: a stale replica
+        // may have missed a mutation at its own version, and must not be
+        // around to be adopted with it.
+        const ChunkInfo* chunk = state_.chunks().Find(replica.handle);
+        const std::size_t enough = std::min<std::size_t>(2, WantedReplicas(*chunk));
+        if (!safe_mode_ && CountedReplicas(replica.handle) >= enough) {
           state_.chunks().RemoveReplica(replica.handle, node);
           to_delete.push_back(replica.handle);
         }
@@ -148,6 +159,22 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
     }
   }
   return to_delete;
+}
+
+bool MasterActor::ReportWaitsForChange(ChunkHandle handle, NodeIndex node,
+                                       std::uint64_t version) const {
+  // A report can be older than a version bump or a local copy that is still
+  // being settled: that operation has the last word on the replica.
+  if (grants_.count(handle) != 0 || copies_.count(handle) != 0) return true;
+  // A repair's clone settles only its target, and its bump the holders at the
+  // version copied. Other reports are the truth: a holder at the version being
+  // copied is as good as before (no lease is granted during a repair) and must
+  // count, as the repair may be stuck on a lost answer; one below it lost data
+  // (a machine crash) and is stale.
+  const auto repair = repairs_.find(handle);
+  if (repair == repairs_.end()) return false;
+  const Repair& r = repair->second;
+  return node == r.target || version > r.version || (r.bumping && version == r.version);
 }
 
 void MasterActor::GrowSizeFromReplica(const messages::ReplicaReport& replica, Context& ctx) {
@@ -189,12 +216,13 @@ void MasterActor::UpdateSafeMode(Context& ctx) {
     return;
   }
   std::size_t total = 0, reported = 0;
-  // A chunk counts once any replica of it has reported, at whatever version: a
-  // chunk whose replicas are all stale is for version adoption to settle,
-  // which needs the master out of safe mode. One never granted holds nothing.
-  state_.chunks().ForEach([&](ChunkHandle, const ChunkInfo& info) {
+  // A chunk counts once any replica of it has reported, at whatever version,
+  // even corrupt: a chunk whose replicas are all stale is for version adoption
+  // to settle, which needs the master out of safe mode. One never granted
+  // holds nothing.
+  state_.chunks().ForEach([&](ChunkHandle handle, const ChunkInfo& info) {
     ++total;
-    if (!info.replicas.empty() || info.version <= 1) ++reported;
+    if (!info.replicas.empty() || info.version <= 1 || corrupt_.count(handle) != 0) ++reported;
   });
   const double fraction = total == 0 ? 1.0 : static_cast<double>(reported) / total;
   if (fraction < config_.safe_mode_threshold) {

@@ -32,6 +32,25 @@ std::vector<NodeIndex> MasterActor::LiveReplicas(ChunkHandle handle) const {
   return live;
 }
 
+bool MasterActor::AllChunkserversBack() const {
+  // Every chunkserver this master has ever known, not only those registered
+  // since it started: one still cut off may hold a chunk's current version.
+  for (const std::string& node_id : state_.known_chunkservers()) {
+    const ChunkserverInfo* info = chunkservers_.Find(node_id);
+    if (info == nullptr || info->state != NodeState::kUp) return false;
+  }
+  return chunkservers_.CountInState(NodeState::kUp) == chunkservers_.all().size();
+}
+
+std::uint64_t MasterActor::ReplicaVersion(ChunkHandle handle, NodeIndex node) const {
+  if (const ChunkInfo* info = state_.chunks().Find(handle)) {
+    for (const Replica& r : info->replicas) {
+      if (r.node == node) return r.version;
+    }
+  }
+  return 0;
+}
+
 std::size_t MasterActor::CountedReplicas(ChunkHandle handle) const {
   std::size_t counted = 0;
   for (NodeIndex node : LiveReplicas(handle)) {
@@ -107,7 +126,7 @@ void MasterActor::OnRepairScan(Context& ctx) {
       // A chunkserver that is down may hold the current version, and with it
       // acknowledged writes: wait for every one to be back, or a long while.
       const Millis since = under_since_.try_emplace(handle, ctx.now()).first->second;
-      const bool all_back = chunkservers_.CountInState(NodeState::kUp) == chunkservers_.all().size();
+      const bool all_back = AllChunkserversBack();
       const Millis wait = all_back ? Millis(config_.repair_delay_ms)
                                    : std::max(Millis(3'600'000), Millis(10 * config_.repair_delay_ms));
       if (ctx.now() - since >= wait) adopt.emplace_back(handle, highest);
@@ -188,30 +207,39 @@ bool MasterActor::StartRepair(ChunkHandle handle, std::optional<NodeIndex> remov
   }
   if (!source) return false;
   // The target: placement rules, away from every node that holds any copy,
-  // good, stale, corrupt or about to be deleted.
+  // good, stale, corrupt or about to be deleted, if it can be; else onto a
+  // node holding only a stale copy, which the clone overwrites (a current copy
+  // holds everything the stale one does).
   std::vector<std::string> holding;
+  std::vector<std::string> holding_except_stale;
   std::vector<std::string> racks;
   if (auto bad = corrupt_.find(handle); bad != corrupt_.end()) {
-    for (NodeIndex node : bad->second) holding.push_back(ReplicaOf(node).node_id);
+    for (NodeIndex node : bad->second) holding_except_stale.push_back(ReplicaOf(node).node_id);
   }
   for (const auto& [node, handles] : deletes_) {
-    if (handles.count(handle) != 0) holding.push_back(ReplicaOf(node).node_id);
+    if (handles.count(handle) != 0) holding_except_stale.push_back(ReplicaOf(node).node_id);
   }
+  holding = holding_except_stale;
   for (const Replica& r : info->replicas) {
     const ChunkserverInfo* cs = chunkservers_.ByIndex(r.node);
     if (cs == nullptr) continue;
     holding.push_back(cs->address.node_id);
+    if (r.version >= info->version) holding_except_stale.push_back(cs->address.node_id);
     if (r.version == info->version && cs->counts() && r.node != remove_after) {
       racks.push_back(cs->address.rack);
     }
   }
-  std::vector<PlacementCandidate> candidates;
-  for (const auto& c : PlacementCandidates(holding)) {
-    if (busy[c.node] >= config_.repairs_per_node) continue;
-    if (target_hint && c.node != *target_hint) continue;
-    candidates.push_back(c);
-  }
-  auto chosen = ChooseReplicaNodes(candidates, 1, racks);
+  auto choose_target = [&](const std::vector<std::string>& excluded) {
+    std::vector<PlacementCandidate> candidates;
+    for (const auto& c : PlacementCandidates(excluded)) {
+      if (busy[c.node] >= config_.repairs_per_node) continue;
+      if (target_hint && c.node != *target_hint) continue;
+      candidates.push_back(c);
+    }
+    return ChooseReplicaNodes(candidates, 1, racks);
+  };
+  auto chosen = choose_target(holding);
+  if (chosen.empty()) chosen = choose_target(holding_except_stale);
   if (chosen.empty()) return false;
   Repair repair;
   repair.source = *source;
@@ -282,6 +310,8 @@ void MasterActor::OnRepairAnswered(ChunkHandle handle, NodeIndex node, bool ok, 
         msg::SetVersionRequest bump;
         bump.handle = handle;
         bump.version = r->second.bump_version;
+        bump.expected_version =
+            n == r->second.target ? r->second.version : ReplicaVersion(handle, n);
         c.SendToPeer(ReplicaOf(n).node_id, id, std::move(bump));
         c.SetTimer(CommandTimer(id), CommandTimeout());
       }

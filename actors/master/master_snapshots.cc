@@ -132,7 +132,9 @@ bool MasterActor::CopyOnWriteFirst(ChunkHandle handle, InodeId inode, std::uint6
       op.asked.push_back(node);
     }
   }
-  if (op.asked.empty()) {
+  // Allocated but never granted, it holds nothing: the copy is placed afresh.
+  op.holds_nothing = op.asked.empty() && chunk->version <= 1;
+  if (op.asked.empty() && !op.holds_nothing) {
     ReplyWhenDurable(waiter,
                      LeaseError(Status::Unavailable("no live replica of shared chunk " +
                                                     std::to_string(handle) + " to copy")),
@@ -149,8 +151,15 @@ bool MasterActor::CopyOnWriteFirst(ChunkHandle handle, InodeId inode, std::uint6
   }
   log_->info("{} copy-on-write of shared chunk {} as {} on {} replicas", config_.node_id, handle,
              copy, op.asked.size());
+  const bool holds_nothing = op.holds_nothing;
   copies_[copy] = std::move(op);
-  WhenDurable(ctx, [this, copy](Context& c) { SendLocalCopies(copy, c); });
+  WhenDurable(ctx, [this, copy, holds_nothing](Context& c) {
+    if (holds_nothing) {
+      FinishCopyOnWrite(copy, c);
+    } else {
+      SendLocalCopies(copy, c);
+    }
+  });
   return true;
 }
 
@@ -183,7 +192,7 @@ void MasterActor::OnLocalCopyAnswered(ChunkHandle copy, NodeIndex node, bool ok,
 void MasterActor::FinishCopyOnWrite(ChunkHandle copy, Context& ctx) {
   CopyOnWrite op = std::move(copies_.at(copy));
   copies_.erase(copy);
-  if (op.copied.empty()) {
+  if (op.copied.empty() && !op.holds_nothing) {
     FailWaiters(std::move(op.waiters),
                 Status::Unavailable("no replica could copy shared chunk " +
                                     std::to_string(op.old_handle)),

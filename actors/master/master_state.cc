@@ -74,6 +74,8 @@ Result<Applied> MasterState::Apply(const LogRecord& record) {
           Remember(r.retry, r.unix_ms);
         } else if constexpr (std::is_same_v<T, ReserveHandlesRecord>) {
           next_handle_ = std::max(next_handle_, r.next_handle);
+        } else if constexpr (std::is_same_v<T, ChunkserverJoinedRecord>) {
+          known_chunkservers_.insert(r.node_id);
         } else if constexpr (std::is_same_v<T, CopyChunkRecord>) {
           if (chunks_.Find(r.handle) != nullptr) {
             return Status::AlreadyExists("chunk " + std::to_string(r.handle));
@@ -126,6 +128,7 @@ Status MasterState::ToCheckpoint(std::uint64_t covers_segment, std::int64_t now_
   retry_.ForEach([&](const std::string& client, std::uint64_t request, std::int64_t unix_ms) {
     emit(RetryEntry{client, request, unix_ms});
   });
+  for (const std::string& node_id : known_chunkservers_) emit(ChunkserverEntry{node_id});
   emit(CheckpointEnd{count});
   return status;
 }
@@ -163,6 +166,8 @@ Status MasterState::FromCheckpoint(const std::vector<CheckpointEntry>& entries) 
             info->version_floor = e.version_floor;
           } else if constexpr (std::is_same_v<T, RetryEntry>) {
             retry_.Insert(e.client_id, e.request_id, e.unix_ms);
+          } else if constexpr (std::is_same_v<T, ChunkserverEntry>) {
+            known_chunkservers_.insert(e.node_id);
           } else {
             return Status::Corruption("unexpected entry inside a checkpoint");
           }

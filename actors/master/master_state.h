@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ class MasterState {
   // Handles above the last one issued are never ordered deleted (a master
   // restored from an old backup must not wipe newer data).
   ChunkHandle next_handle() const { return next_handle_; }
+  // Every chunkserver that ever registered (by node id), logged and checkpointed.
+  const std::set<std::string>& known_chunkservers() const { return known_chunkservers_; }
 
   // Checkpoints: hands every entry to `sink` in order (header first, end last).
   Status ToCheckpoint(std::uint64_t covers_segment, std::int64_t now_unix_ms,
@@ -60,6 +63,7 @@ class MasterState {
   ChunkTable chunks_;
   RetryCache retry_;
   ChunkHandle next_handle_ = 1;
+  std::set<std::string> known_chunkservers_;
 };
 
 }  // namespace bucket::master

@@ -47,6 +47,27 @@ std::vector<std::string> SplitList(const std::string& text) {
   return items;
 }
 
+// --seed N[,N...] (replays, regression seeds), or --seeds K from --first S.
+std::vector<std::uint64_t> SeedsToRun(const config::CommandLine& cli) {
+  std::vector<std::uint64_t> seeds;
+  if (cli.Has("--seed")) {
+    for (const std::string& item : SplitList(cli.Get("--seed"))) {
+      try {
+        std::size_t used = 0;
+        seeds.push_back(std::stoull(item, &used));
+        if (used != item.size()) throw std::invalid_argument(item);
+      } catch (...) {
+        config::ExitWithError(kProgram, "--seed needs numbers separated by commas, not '" +
+                                            cli.Get("--seed") + "'", 2);
+      }
+    }
+    return seeds;
+  }
+  const std::uint64_t first = Number(cli, "--first", 1);
+  for (std::uint64_t k = 0; k < Number(cli, "--seeds", 10); ++k) seeds.push_back(first + k);
+  return seeds;
+}
+
 // "write=4,append=3,read=2,namespace=2,snapshot=1"
 void ParseMix(const std::string& text, testing::SimRunOptions* options) {
   for (const std::string& item : SplitList(text)) {
@@ -119,12 +140,12 @@ int Scale(const config::CommandLine& cli) {
 
 int main(int argc, char** argv) {
   config::CommandLine cli(
-      kProgram, "[--seed N | --seeds K [--first S]] [options] | --scale [options]",
+      kProgram, "[--seed N[,N...] | --seeds K [--first S]] [options] | --scale [options]",
       "Runs the real Bucket actors of a whole cluster in one process on a simulated\n"
       "network, clock and disks, under a random workload and random faults driven by\n"
       "one seed, and checks GFS's invariants during and after each run. A failing run\n"
       "prints its seed; --seed N replays it exactly (same events, same order).");
-  cli.Option("--seed", "N", "run (or replay) this one seed");
+  cli.Option("--seed", "N[,N...]", "run (or replay) these seeds");
   cli.Option("--seeds", "K", "run K seeds, from --first on", "10");
   cli.Option("--first", "S", "the first of --seeds", "1");
   cli.Option("--rounds", "R", "workload rounds per run", "40");
@@ -163,12 +184,11 @@ int main(int argc, char** argv) {
   if (options.chunkservers < 3 || options.clients < 1 || options.rounds < 1) {
     config::ExitWithError(kProgram, "needs at least 3 chunkservers, 1 client and 1 round", 2);
   }
-  const std::uint64_t first = cli.Has("--seed") ? Number(cli, "--seed", 1) : Number(cli, "--first", 1);
-  const std::uint64_t count = cli.Has("--seed") ? 1 : Number(cli, "--seeds", 10);
+  const std::vector<std::uint64_t> seeds = SeedsToRun(cli);
 
   int failed = 0;
   const auto started = std::chrono::steady_clock::now();
-  for (std::uint64_t seed = first; seed < first + count; ++seed) {
+  for (std::uint64_t seed : seeds) {
     auto result = testing::RunSimulation(seed, options);
     if (cli.Has("--check-replay")) {
       const auto again = testing::RunSimulation(seed, options);
@@ -199,7 +219,7 @@ int main(int argc, char** argv) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("%llu seeds, %d failed, %.1f s\n", static_cast<unsigned long long>(count), failed,
+  std::printf("%zu seeds, %d failed, %.1f s\n", seeds.size(), failed,
               seconds);
   return failed == 0 ? 0 : 1;
 }

@@ -52,7 +52,9 @@ struct AppendModel {
 bool Unknown(const Status& s) {
   return s.code() == Code::kTimeout || s.code() == Code::kUnavailable ||
          s.code() == Code::kSafeMode || s.code() == Code::kLeaseExpired ||
-         s.code() == Code::kBusy || s.code() == Code::kNoSpace || s.code() == Code::kNotPrimary;
+         s.code() == Code::kBusy || s.code() == Code::kNoSpace || s.code() == Code::kNotPrimary ||
+         // A secondary missed the data: the primary may have applied it.
+         s.code() == Code::kDataMissing;
 }
 
 class Run {
