@@ -46,6 +46,9 @@ enum class Socket : std::uint8_t {
 struct Inbound {
   Socket socket = Socket::kRouter;
   std::string peer;  // routing id (kRouter), dialed address (kDealer), topic (kSub)
+  // With CurveZMQ on, on a socket this node binds: the sender's public key
+  // (Z85), as the ZAP handler vouched for it. Empty otherwise.
+  std::string identity;
   messages::Header header;
   messages::Message message;
   Payload payload;  // the bulk frame, if the message carried one

@@ -9,7 +9,12 @@ using actors::Inbound;
 
 namespace {
 
-RetryKey KeyOf(const Inbound& in) { return RetryKey{in.peer, in.header.request_id}; }
+// With CurveZMQ on, the sender's key is part of the key: a client that took
+// another's routing id never gets that client's cached answers.
+RetryKey KeyOf(const Inbound& in) {
+  return RetryKey{in.identity.empty() ? in.peer : in.identity + "/" + in.peer,
+                  in.header.request_id};
+}
 
 messages::NamespaceResponse ResponseOf(const Status& status) {
   return messages::NamespaceResponse{status.code(), status.message()};

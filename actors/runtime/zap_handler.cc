@@ -74,7 +74,9 @@ void ZapHandler::Answer() {
     if (it != allowed_.end()) {
       status = "200";
       text = "OK";
-      user_id = it->second;
+      // "<role> <public key>": the runtime checks the role's rights and knows
+      // the sender by its key, never by a name the sender chose.
+      user_id = it->second + " " + key;
     } else {
       text = "unknown key";
     }

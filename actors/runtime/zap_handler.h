@@ -1,7 +1,7 @@
 // ZapHandler: the ZeroMQ authentication handler (ZAP, RFC 27) of one node with
 // CurveZMQ on. It answers libzmq's questions on inproc://zeromq.zap.01: a client
-// whose public key is in the allow-list is let in with its role as the
-// messages' User-Id; any other is refused and logged with its key. It must be
+// whose public key is in the allow-list is let in with "<role> <public key>" as
+// the messages' User-Id; any other is refused and logged with its key. It must be
 // bound before any server socket: libzmq 4.3 lets every client in when no
 // handler answers.
 #pragma once

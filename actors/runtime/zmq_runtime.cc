@@ -123,17 +123,37 @@ void ZmqRuntime::ConfigureCurve(zmq::socket_t& socket, bool server) const {
   }
 }
 
-bool ZmqRuntime::Permitted(Socket kind, zmq::message_t& first_frame,
-                           messages::Kind message_kind) const {
-  if (!options_.curve.enabled) return true;
+bool ZmqRuntime::Checked(Socket kind) const {
   const actors::SocketPlan& plan = options_.plan;
-  const bool server = (kind == Socket::kRouter && !plan.router_bind.empty()) ||
-                      (kind == Socket::kPull && !plan.pull_bind.empty()) ||
-                      (kind == Socket::kSub && !plan.sub_bind.empty());
-  if (!server) return true;  // answers on our own client sockets
-  const char* user = UserIdOf(first_frame);
-  const auto role = messages::ParseRole(user == nullptr ? "" : user);
-  return role.has_value() && messages::Allows(*role, message_kind);
+  return options_.curve.enabled &&
+         ((kind == Socket::kRouter && !plan.router_bind.empty()) ||
+          (kind == Socket::kPull && !plan.pull_bind.empty()) ||
+          (kind == Socket::kSub && !plan.sub_bind.empty()));
+}
+
+Status ZmqRuntime::Admit(Socket kind, const std::string& peer, zmq::message_t& last_frame,
+                         messages::Kind message_kind, std::string* identity) {
+  if (!Checked(kind)) return Status::Ok();  // no CURVE, or answers on our own client sockets
+  // The ZAP handler's User-Id: "<role> <public key>".
+  const char* user = UserIdOf(last_frame);
+  const std::string_view vouched = user == nullptr ? "" : user;
+  const std::size_t space = vouched.find(' ');
+  const std::string_view role_name = vouched.substr(0, space);
+  const auto role = messages::ParseRole(role_name);
+  if (!role || !messages::Allows(*role, message_kind)) {
+    return Status::PermissionDenied("a key with role '" + std::string(role_name) +
+                                    "' may not send " + messages::KindName(message_kind));
+  }
+  *identity = space == std::string_view::npos ? "" : std::string(vouched.substr(space + 1));
+  if (kind == Socket::kRouter) {
+    constexpr std::size_t kRoutingIdsMax = 1 << 16;
+    if (routing_keys_.size() >= kRoutingIdsMax) routing_keys_.erase(routing_keys_.begin());
+    const auto [owner, fresh] = routing_keys_.try_emplace(peer, *identity);
+    if (!fresh && owner->second != *identity) {
+      return Status::PermissionDenied("routing id '" + peer + "' belongs to another key");
+    }
+  }
+  return Status::Ok();
 }
 
 Status ZmqRuntime::OpenPlannedSockets() {
@@ -364,11 +384,10 @@ void ZmqRuntime::Deliver(Socket kind, std::string peer, std::vector<zmq::message
     reject(header.status(), 0);
     return;
   }
-  if (!Permitted(kind, frames.back(), header->kind)) {
-    const char* user = UserIdOf(frames.back());
-    reject(Status::PermissionDenied(std::string("a key with role '") + (user ? user : "") +
-                                    "' may not send " + messages::KindName(header->kind)),
-           header->request_id);
+  std::string identity;
+  if (Status admitted = Admit(kind, peer, frames.back(), header->kind, &identity);
+      !admitted.ok()) {
+    reject(admitted, header->request_id);
     return;
   }
   auto body = messages::DecodeBody(header->kind, frames[first + 1].data(),
@@ -380,6 +399,7 @@ void ZmqRuntime::Deliver(Socket kind, std::string peer, std::vector<zmq::message
   actors::Inbound in;
   in.socket = kind;
   in.peer = std::move(peer);
+  in.identity = std::move(identity);
   in.header = std::move(*header);
   in.message = std::move(*body);
   if (count == 3) in.payload = PayloadOf(std::move(frames[first + 2]));

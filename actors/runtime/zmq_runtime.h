@@ -23,6 +23,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,9 +96,13 @@ class ZmqRuntime {
   Status OpenPlannedSockets();
   void ConfigureCommon(zmq::socket_t& socket) const;
   void ConfigureCurve(zmq::socket_t& socket, bool server) const;
-  // With CurveZMQ on: false (and the message refused) unless its sender may send it.
-  bool Permitted(actors::Socket kind, zmq::message_t& first_frame,
-                 messages::Kind message_kind) const;
+  // True for a socket this node binds (CURVE server), where senders are checked.
+  bool Checked(actors::Socket kind) const;
+  // With CurveZMQ on, on a checked socket: OK, or why the message is refused
+  // (its sender's role may not send this kind; a routing id taken over by
+  // another key). Sets `identity` to the sender's public key.
+  Status Admit(actors::Socket kind, const std::string& peer, zmq::message_t& last_frame,
+               messages::Kind message_kind, std::string* identity);
 
   actors::Context NewContext() const;
   void Apply(actors::Context& ctx);
@@ -126,6 +131,9 @@ class ZmqRuntime {
   std::atomic<bool> stopping_{false};
   std::string stop_reason_;
   RuntimeCounters counters_;
+  // With CurveZMQ on: which key each routing id on the ROUTER belongs to. A
+  // routing id is the sender's choice; the key is not.
+  std::unordered_map<std::string, std::string> routing_keys_;
 };
 
 }  // namespace bucket::runtime
