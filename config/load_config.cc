@@ -8,7 +8,6 @@ namespace bucket::config {
 namespace {
 
 constexpr std::int64_t kDayMs = 86400000;
-constexpr std::uint64_t kSizeMax = std::numeric_limits<std::int64_t>::max();
 
 void ReadLog(TomlReader& reader, LogConfig* log) {
   reader.String("log.level", &log->level);

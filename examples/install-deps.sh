@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake make pkg-config
+  g++ cmake make pkg-config clang libclang-rt-14-dev
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-dev
   libspdlog-dev libtomlplusplus-dev catch2
   libisal-dev libedit-dev libncurses-dev

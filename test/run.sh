@@ -2,9 +2,10 @@
 # Installs what is missing, builds, and runs every test through CTest.
 #
 #   test/run.sh           the default tier (what CI runs): unit, simulation and
-#                         integration tests with real processes on loopback
+#                         integration tests with real processes on loopback,
+#                         and a short run of each fuzz target
 #   test/run.sh --long    also the long tier: an ASan/UBSan build of everything,
-#                         long fuzz runs and many simulation seeds
+#                         10-minute fuzz runs and many simulation seeds
 #   test/run.sh -R REGEX  only the tests whose names match REGEX
 set -euo pipefail
 
@@ -15,7 +16,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --long) long=1 ;;
     -R) filter=(-R "$2"); shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test/run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -34,10 +35,22 @@ build_and_test() {  # DIR CMAKE_ARGS... -- CTEST_ARGS...
   ctest --test-dir "$dir" --output-on-failure --timeout 600 -j2 "${ctest_args[@]}"
 }
 
+# The libFuzzer targets (test/fuzz): a clang build with ASan/UBSan and coverage,
+# of the libraries and the targets only.
+fuzz_build_and_test() {  # CTEST_ARGS...
+  local dir=$root/build/fuzz
+  cmake -S "$root" -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Fuzz \
+    -DBUCKET_FUZZ=ON >/dev/null
+  cmake --build "$dir" -j2 --target fuzz_targets
+  ctest --test-dir "$dir" --output-on-failure -j2 "$@"
+}
+
 if [ $long -eq 0 ]; then
   build_and_test "$root/build/test" -- -LE long "${filter[@]}"
+  fuzz_build_and_test -LE long "${filter[@]}"
 else
   build_and_test "$root/build/test" -- "${filter[@]}"
   build_and_test "$root/build/asan" -DBUCKET_SANITIZE=ON -- -LE long "${filter[@]}"
+  fuzz_build_and_test "${filter[@]}"
 fi
 echo "test/run.sh: all tests passed"

@@ -60,11 +60,12 @@ Result<BenchCluster> BenchCluster::Start(const StartOptions& options) {
   int code = 0;
   for (int attempt = 0;; ++attempt) {
     const int base = 20000 + static_cast<int>((::getpid() * 7919 + attempt * 1009) % 35000);
-    std::string out = Run({launcher, "init", cluster.dir_, "--chunkservers",
-                           std::to_string(options.chunkservers), "--base-port",
-                           std::to_string(base), "--chunk-size", options.chunk_size,
-                           "--replication", std::to_string(options.replication)},
-                          &code);
+    std::vector<std::string> init = {launcher, "init", cluster.dir_, "--chunkservers",
+                                     std::to_string(options.chunkservers), "--base-port",
+                                     std::to_string(base), "--chunk-size", options.chunk_size,
+                                     "--replication", std::to_string(options.replication)};
+    if (options.secure) init.push_back("--secure");
+    std::string out = Run(init, &code);
     if (code != 0) return Status::Internal("bucket-cluster init failed: " + out);
     if (!options.extra_master_settings.empty()) {
       std::ofstream master(cluster.dir_ + "/master.toml", std::ios::app);

@@ -19,6 +19,7 @@ struct StartOptions {
   int replication = 3;
   std::string extra_master_settings;  // appended to master.toml (TOML text)
   std::string parent_dir = "/tmp";    // the cluster's data and logs go in a new folder here
+  bool secure = false;                // init --secure: CurveZMQ on every socket
 };
 
 class BenchCluster {

@@ -99,9 +99,10 @@ std::vector<int> Replications(const config::CommandLine& cli) {
 
 // The raw limit a data figure is a share of: the chain through as many hops as
 // replicas for writes and appends, one hop for reads.
-void AttachLimit(bench::Figure& figure, const std::vector<bench::Figure>& limits) {
+// With --secure, the limit is the same chain with CurveZMQ on every link.
+void AttachLimit(bench::Figure& figure, const std::vector<bench::Figure>& limits, bool secure) {
   const int hops = figure.name == "write" || figure.name == "append" ? figure.replication : 1;
-  figure.limit = "zmq-chain-" + std::to_string(hops);
+  figure.limit = (secure ? "zmq-chain-curve-" : "zmq-chain-") + std::to_string(hops);
   if (const auto* limit = bench::FindFigure(limits, figure.limit)) {
     figure.limit_bytes_per_s = limit->median();
   }
@@ -150,6 +151,7 @@ int Data(const config::CommandLine& cli, const std::string& which, bench::BenchC
   limit_options.bytes = options.file_size;
   limit_options.runs = options.runs;
   limit_options.file_dir = dir;
+  limit_options.curve = cli.Has("--secure");
   limit_options.chain_hops.clear();
   for (int r : replications) {
     if (r != 1) limit_options.chain_hops.push_back(r);
@@ -175,7 +177,7 @@ int Data(const config::CommandLine& cli, const std::string& which, bench::BenchC
       auto got = bench_fn(cluster.client(), options, r);
       if (!got.ok()) config::ExitWithError(kProgram, got.status().ToString());
       for (auto& f : *got) {
-        AttachLimit(f, *limits);
+        AttachLimit(f, *limits, cli.Has("--secure"));
         figures.push_back(std::move(f));
       }
     };
@@ -242,6 +244,7 @@ int main(int argc, char** argv) {
   cli.Option("--master", "ENDPOINT", "use the running cluster whose master's rpc is ENDPOINT");
   cli.Option("--config", "FILE", "use the running cluster named by this client.toml");
   cli.Flag("--json", "one JSON object instead of a table");
+  cli.Flag("--secure", "start the cluster with CurveZMQ on (init --secure); limits add encrypted chains");
   cli.Example("bucket-bench write --replication 3 --size 1GiB");
   cli.Example("bucket-bench data --json > figures.json");
   cli.Example("bucket-bench meta --clients 8 --files 20000");
@@ -271,6 +274,7 @@ int main(int argc, char** argv) {
   } else {
     bench::StartOptions start;
     start.parent_dir = dir;
+    start.secure = cli.Has("--secure");
     auto started = bench::BenchCluster::Start(start);
     if (!started.ok()) config::ExitWithError(kProgram, started.status().ToString());
     cluster.emplace(std::move(*started));

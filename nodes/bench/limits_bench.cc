@@ -23,8 +23,26 @@ double SecondsSince(Clock::time_point start) {
 // A PUSH source, `hops` PULL->PUSH forwarders (the last one only PULLs), over
 // loopback TCP; every piece crosses every hop. Pieces go out zero-copy from
 // one buffer, as the client sends them.
-double ZmqChain(const LimitOptions& options, int hops, bool crc_each_hop) {
+// With `curve`, every link is CurveZMQ-encrypted (the hops as servers, with no
+// ZAP handler: the cost of the cipher, not of the allow-list).
+double ZmqChain(const LimitOptions& options, int hops, bool crc_each_hop, bool curve = false) {
   zmq::context_t context(1);
+  char server_public[41], server_secret[41], client_public[41], client_secret[41];
+  if (curve && (zmq_curve_keypair(server_public, server_secret) != 0 ||
+                zmq_curve_keypair(client_public, client_secret) != 0)) {
+    return 0;  // libzmq without CURVE: no figure
+  }
+  auto as_server = [&](zmq::socket_t& socket) {
+    if (!curve) return;
+    socket.set(zmq::sockopt::curve_server, 1);
+    socket.set(zmq::sockopt::curve_secretkey, std::string(server_secret));
+  };
+  auto as_client = [&](zmq::socket_t& socket) {
+    if (!curve) return;
+    socket.set(zmq::sockopt::curve_serverkey, std::string(server_public));
+    socket.set(zmq::sockopt::curve_publickey, std::string(client_public));
+    socket.set(zmq::sockopt::curve_secretkey, std::string(client_secret));
+  };
   const std::uint64_t pieces = options.bytes / options.piece_size;
   // Hop i binds its PULL first; once every hop is bound, hop i connects a
   // PUSH to hop i+1 and the source connects to hop 0.
@@ -36,12 +54,14 @@ double ZmqChain(const LimitOptions& options, int hops, bool crc_each_hop) {
   for (int hop = 0; hop < hops; ++hop) {
     threads.emplace_back([&, hop] {
       zmq::socket_t in(context, zmq::socket_type::pull);
+      as_server(in);
       in.bind("tcp://127.0.0.1:*");
       bound[hop].set_value(in.get(zmq::sockopt::last_endpoint));
       wired.wait();
       std::optional<zmq::socket_t> out;
       if (hop + 1 < hops) {
         out.emplace(context, zmq::socket_type::push);
+        as_client(*out);
         out->connect(endpoints[hop + 1]);
       }
       std::uint32_t crc = 0;
@@ -58,6 +78,7 @@ double ZmqChain(const LimitOptions& options, int hops, bool crc_each_hop) {
   all_bound.set_value();
   std::string buffer(options.piece_size, 'x');
   zmq::socket_t source(context, zmq::socket_type::push);
+  as_client(source);
   source.connect(endpoints[0]);
   const auto start = Clock::now();
   for (std::uint64_t n = 0; n < pieces; ++n) {
@@ -162,6 +183,10 @@ Result<std::vector<Figure>> MeasureLimits(const LimitOptions& options) {
   for (int hops : options.chain_hops) {
     add("zmq-chain-" + std::to_string(hops), [&] { return ZmqChain(options, hops, false); });
     add("zmq-chain-crc-" + std::to_string(hops), [&] { return ZmqChain(options, hops, true); });
+    if (options.curve) {
+      add("zmq-chain-curve-" + std::to_string(hops),
+          [&] { return ZmqChain(options, hops, false, true); });
+    }
   }
   add("memcpy", [&] { return Memcpy(options); });
   add("crc32c", [&] { return Crc(options); });

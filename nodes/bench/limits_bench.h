@@ -17,11 +17,13 @@ struct LimitOptions {
   std::vector<int> chain_hops = {1, 3};   // one per replication factor
   std::string file_dir = "/tmp";          // where the file limits write (the cluster's disk)
   int runs = 3;
+  bool curve = false;  // also the chains with CurveZMQ on every link
 };
 
 // Figures named: "zmq-chain-<H>" (PUSH/PULL over loopback TCP through H hops,
 // each middle hop forwarding as it receives), "zmq-chain-crc-<H>" (the same
-// with a CRC32C of each piece at every hop), "memcpy", "crc32c",
+// with a CRC32C of each piece at every hop), "zmq-chain-curve-<H>" (encrypted
+// with CurveZMQ, if asked), "memcpy", "crc32c",
 // "file-write-<H>" (H buffered writers at once, bytes per writer per second)
 // and "file-read".
 Result<std::vector<Figure>> MeasureLimits(const LimitOptions& options);
