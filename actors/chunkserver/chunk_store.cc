@@ -111,6 +111,9 @@ Status ChunkStore::Scan(std::uint32_t disk, OpenReport* report) {
     if (existing != chunks_.end()) used_bytes_ -= existing->second.length;
     chunks_[header->handle] = StoredChunk{header->version, header->length, header->chunk_size,
                                           disk};
+    // Found after a process crash, its name may still be only in the page
+    // cache: the first sync of it syncs its folder too.
+    undurable_names_.insert(header->handle);
     used_bytes_ += header->length;
   }
   return Status::Ok();

@@ -148,9 +148,14 @@ class MasterActor : public actors::Actor {
                      actors::Context& ctx);
   void OnCheckLiveness(actors::Context& ctx);
   // Records a chunkserver's replicas; returns what it must delete (orphans, stale).
+  // `registering`: the report of a registration, when no mutation is in flight
+  // on the node, so a current replica shorter than acknowledged lost data.
   std::vector<ChunkHandle> ApplyReport(NodeIndex node,
                                        const std::vector<messages::ReplicaReport>& replicas,
-                                       bool complete, actors::Context& ctx);
+                                       bool complete, actors::Context& ctx,
+                                       bool registering = false);
+  // True if `replica`, of a file's last chunk, is shorter than the file's size says.
+  bool ShortOfCommitted(const messages::ReplicaReport& replica) const;
   void UpdateSafeMode(actors::Context& ctx);
   void OnSafeModeRequest(const actors::Inbound& in, const messages::SafeModeRequest& request,
                          actors::Context& ctx);
@@ -285,6 +290,7 @@ class MasterActor : public actors::Actor {
   std::map<ChunkHandle, Repair> repairs_;
   std::vector<ChunkHandle> repair_queue_;  // the last scan's candidates not yet started
   std::map<ChunkHandle, actors::Millis> under_since_;       // under-replicated since
+  std::map<ChunkHandle, actors::Millis> stale_only_since_;  // no live current replica since
   std::map<NodeIndex, std::set<ChunkHandle>> deletes_;      // replica deletions to order
   std::map<ChunkHandle, std::set<NodeIndex>> corrupt_;      // replicas that failed a checksum
   std::uint64_t orphans_ordered_ = 0;

@@ -86,8 +86,13 @@ void MasterActor::OnRepairScan(Context& ctx) {
   std::vector<std::pair<ChunkHandle, std::uint64_t>> adopt;  // stale-only chunks: version
   std::set<NodeIndex> draining_needed;  // drains that still have chunks to copy
   state_.chunks().ForEach([&](ChunkHandle handle, const ChunkInfo& info) {
-    if (repairs_.count(handle) != 0) return;
+    // A grant or copy in flight has logged a version its replicas have not
+    // all confirmed: they look stale until they answer.
+    if (repairs_.count(handle) != 0 || grants_.count(handle) != 0 || copies_.count(handle) != 0) {
+      return;
+    }
     const auto live = LiveReplicas(handle);
+    if (!live.empty()) stale_only_since_.erase(handle);
     const std::size_t counted = CountedReplicas(handle);
     const std::uint32_t wanted = WantedReplicas(info);
     for (NodeIndex node : live) {
@@ -125,7 +130,7 @@ void MasterActor::OnRepairScan(Context& ctx) {
       if (highest == 0) return;  // lost: no copy anywhere
       // A chunkserver that is down may hold the current version, and with it
       // acknowledged writes: wait for every one to be back, or a long while.
-      const Millis since = under_since_.try_emplace(handle, ctx.now()).first->second;
+      const Millis since = stale_only_since_.try_emplace(handle, ctx.now()).first->second;
       const bool all_back = AllChunkserversBack();
       const Millis wait = all_back ? Millis(config_.repair_delay_ms)
                                    : std::max(Millis(3'600'000), Millis(10 * config_.repair_delay_ms));
@@ -150,6 +155,7 @@ void MasterActor::OnRepairScan(Context& ctx) {
                ctx)
             .ok()) {
       under_since_.erase(handle);
+      stale_only_since_.erase(handle);
       PublishEvent("version_adopted", "", handle,
                    "no replica had the master's version; the highest reported was taken", ctx);
     }

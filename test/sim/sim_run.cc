@@ -54,7 +54,10 @@ bool Unknown(const Status& s) {
          s.code() == Code::kSafeMode || s.code() == Code::kLeaseExpired ||
          s.code() == Code::kBusy || s.code() == Code::kNoSpace || s.code() == Code::kNotPrimary ||
          // A secondary missed the data: the primary may have applied it.
-         s.code() == Code::kDataMissing;
+         s.code() == Code::kDataMissing ||
+         // Retried until the attempts ran out under faults (a replica found
+         // rotten, versions moving on): whatever the last try did is unknown.
+         s.code() == Code::kCorruption || s.code() == Code::kStaleVersion;
 }
 
 class Run {
