@@ -369,6 +369,26 @@ class Run {
     return false;
   }
 
+  // Within what replication is for (as for rot): a machine crash, which loses
+  // what the node never synced, only when every chunk it holds at the current
+  // version has a good copy on another live node.
+  bool OthersHoldAll(int i) {
+    for (const auto& held : cluster_.chunkserver(i).store().Report()) {
+      const auto* info = cluster_.master().state().chunks().Find(held.handle);
+      if (info == nullptr || held.version < info->version) continue;
+      bool elsewhere = false;
+      for (const std::string& id : cluster_.LiveReplicaIds(held.handle)) {
+        const int j = std::stoi(id.substr(2));
+        if (j != i && cluster_.net().IsUp(id) && cluster_.ReplicaBytes(j, held.handle).ok()) {
+          elsewhere = true;
+          break;
+        }
+      }
+      if (!elsewhere) return false;
+    }
+    return true;
+  }
+
   void Faults() {
     auto& net = cluster_.net();
     const int n = cluster_.chunkserver_count();
@@ -377,7 +397,8 @@ class Run {
     if (options_.crash && Chance(0.12) && down_.size() < 2) {
       const int i = static_cast<int>(Pick(1, n));
       if (down_.insert(i).second) {
-        const bool machine = options_.machine_crash && down_.size() == 1 && Chance(0.3);
+        const bool machine =
+            options_.machine_crash && down_.size() == 1 && Chance(0.3) && OthersHoldAll(i);
         cluster_.CrashChunkserver(i, /*lose_unsynced=*/false);
         if (machine) cluster_.disk(SimCluster::ChunkserverId(i)).Crash(net.rng(), /*torn=*/true);
         ++result_.faults_injected;
@@ -576,7 +597,13 @@ class Run {
                 " is past the file's chunks");
       return;
     }
-    for (const auto& [id, bytes] : ReplicaContents(stat->chunks[index].handle)) {
+    const auto replicas = ReplicaContents(stat->chunks[index].handle);
+    if (replicas.empty()) {
+      Violation("acknowledged append at " + std::to_string(append.offset) + " of " +
+                append.path + " has no readable replica");
+      return;
+    }
+    for (const auto& [id, bytes] : replicas) {
       if (bytes.size() < within + append.data.size() ||
           bytes.compare(within, append.data.size(), append.data) != 0) {
         Violation("acknowledged append at " + std::to_string(append.offset) + " of " +
