@@ -368,6 +368,17 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
     state_.chunks().AddReplica(handle, node, grant.version);
     if (node != primary) lease.secondaries.push_back(node);
   }
+  const Inode* file = state_.tree().Find(grant.inode);
+  if (file == nullptr || grant.index >= file->chunks.size() ||
+      file->chunks[grant.index] != handle) {
+    // The file moved on while the version was bumped (a copy-on-write took its
+    // own chunk, the file went): no lease on a chunk it no longer reads. Asked
+    // again, the requests find what the file holds now.
+    for (const Inbound& waiter : grant.waiters) {
+      OnLeaseRequest(waiter, std::get<messages::LeaseRequest>(waiter.message), ctx);
+    }
+    return;
+  }
   log_->debug("{} lease on chunk {} v{} to {}", config_.node_id, handle, grant.version,
               ReplicaOf(primary).node_id);
   leases_.Grant(lease);

@@ -113,14 +113,16 @@ void MasterActor::TryPendingSnapshots(Context& ctx) {
 
 bool MasterActor::CopyOnWriteFirst(ChunkHandle handle, InodeId inode, std::uint64_t index,
                                    const Inbound& waiter, Context& ctx) {
-  const ChunkInfo* chunk = state_.chunks().Find(handle);
-  if (chunk == nullptr || chunk->references <= 1) return false;
+  // A copy already under way for this chunk of this file takes the request,
+  // even once the other side's copy has left this one alone on the chunk.
   for (auto& [copy, op] : copies_) {
     if (op.inode == inode && op.index == index) {
       op.waiters.push_back(waiter);
       return true;
     }
   }
+  const ChunkInfo* chunk = state_.chunks().Find(handle);
+  if (chunk == nullptr || chunk->references <= 1) return false;
   CopyOnWrite op;
   op.old_handle = handle;
   op.inode = inode;

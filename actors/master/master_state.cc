@@ -1,6 +1,7 @@
 #include "actors/master/master_state.h"
 
 #include <algorithm>
+#include <set>
 
 namespace bucket::master {
 
@@ -13,9 +14,29 @@ bool MasterState::AlreadyApplied(const RetryKey& key) const {
 }
 
 void MasterState::DropReferences(const std::vector<ChunkHandle>& handles, Applied* applied) {
+  std::set<ChunkHandle> ownerless;  // still shared, but not by their owner any more
   for (ChunkHandle handle : handles) {
-    if (chunks_.DropReference(handle)) applied->freed.push_back(handle);
+    if (chunks_.DropReference(handle)) {
+      applied->freed.push_back(handle);
+      continue;
+    }
+    const ChunkInfo* chunk = chunks_.Find(handle);
+    const Inode* owner = chunk ? tree_.Find(chunk->owner) : nullptr;
+    if (chunk != nullptr &&
+        (owner == nullptr || std::find(owner->chunks.begin(), owner->chunks.end(), handle) ==
+                                 owner->chunks.end())) {
+      ownerless.insert(handle);
+    }
   }
+  if (ownerless.empty()) return;
+  // A file that still holds the chunk owns it now: file sizes learnt from
+  // replicas and repair priority follow the owner. One pass over the files.
+  tree_.ForEachInode([&](InodeId id, const std::string&, const Inode& inode) {
+    if (inode.is_dir) return;
+    for (ChunkHandle handle : inode.chunks) {
+      if (ownerless.erase(handle) != 0) chunks_.FindMutable(handle)->owner = id;
+    }
+  });
 }
 
 Result<Applied> MasterState::Apply(const LogRecord& record) {

@@ -57,16 +57,12 @@ std::string LogOf(const LocalCluster& cluster, const std::string& node) {
 
 TEST_CASE("malformed input: every kind, spoiled three ways, is refused by master and chunkserver",
           "[integration]") {
-  LocalClusterOptions options;
-  options.chunkservers = 1;
-  options.replication = 1;
-  LocalCluster cluster(options);
+  LocalCluster cluster(LocalClusterOptions::Single());
   cluster.Up();
-  auto chunkserver = config::LoadChunkserverConfig(cluster.dir() + "/chunkserver-1.toml");
-  REQUIRE(chunkserver.ok());
+  const auto chunkserver = cluster.ChunkserverConfig(1);
 
   EveryKindRefused("master", cluster.master_rpc());
-  EveryKindRefused("chunkserver-1", chunkserver->rpc_bind);
+  EveryKindRefused("chunkserver-1", chunkserver.rpc_bind);
 
   // Nothing broke: a client still writes and reads through both.
   auto client = client::BucketClient::Connect(*config::LoadClientConfig(cluster.client_config()));
@@ -78,32 +74,27 @@ TEST_CASE("malformed input: every kind, spoiled three ways, is refused by master
 
 TEST_CASE("malformed input: garbage on the data PULL and the heartbeat SUB is dropped and logged",
           "[integration]") {
-  LocalClusterOptions options;
-  options.chunkservers = 1;
-  options.replication = 1;
-  LocalCluster cluster(options);
+  LocalCluster cluster(LocalClusterOptions::Single());
   cluster.Up();
-  auto chunkserver = config::LoadChunkserverConfig(cluster.dir() + "/chunkserver-1.toml");
-  auto master = config::LoadMasterConfig(cluster.dir() + "/master.toml");
-  REQUIRE(chunkserver.ok());
-  REQUIRE(master.ok());
+  const auto chunkserver = cluster.ChunkserverConfig(1);
+  const auto master = cluster.MasterConfig();
 
   // A PUSH of spoiled DataPieces (and of frames that are no message at all).
-  RawPeer pusher(chunkserver->data_bind, {}, zmq::socket_type::push);
+  RawPeer pusher(chunkserver.data_bind, {}, zmq::socket_type::push);
   for (const auto& [how, body] : SpoiledBodies(OneOfEach()[0])) {
     pusher.SendRaw(msg::Kind::kDataPiece, 1, body);
   }
   CHECK(WaitUntil(
       [&] { return LogOf(cluster, "chunkserver-1").find("on data PULL") != std::string::npos; },
       10s));
-  CHECK(RawPeer(chunkserver->rpc_bind).Serving(1));
+  CHECK(RawPeer(chunkserver.rpc_bind).Serving(1));
 
   // A publisher on the master's heartbeat SUB: it subscribes to heartbeats only,
   // so the garbage goes out under that topic until the master has seen some.
   zmq::context_t context;
   zmq::socket_t publisher(context, zmq::socket_type::pub);
   publisher.set(zmq::sockopt::linger, 0);
-  publisher.connect(master->heartbeat_bind);
+  publisher.connect(master.heartbeat_bind);
   CHECK(WaitUntil(
       [&] {
         const std::string topic = std::string(msg::kTopicHeartbeat) + "chunkserver-9";

@@ -129,11 +129,7 @@ config::CurveKeys KeysOf(const std::string& client_toml) {
 
 TEST_CASE("security: chunkservers check rights too: a read-only key may not push or write",
           "[integration]") {
-  LocalClusterOptions options;
-  options.secure = true;
-  options.chunkservers = 1;
-  options.replication = 1;
-  LocalCluster cluster(options);
+  LocalCluster cluster(LocalClusterOptions::Single(/*secure=*/true));
   cluster.Up();
   auto admin = ConnectWith(ConfigOf(cluster.client_config()));
   REQUIRE(admin->Create("/f").ok());
@@ -142,12 +138,11 @@ TEST_CASE("security: chunkservers check rights too: a read-only key may not push
   REQUIRE(stat.ok());
   REQUIRE(stat->chunks.size() == 1);
   const auto& chunk = stat->chunks.front();
-  auto chunkserver = config::LoadChunkserverConfig(cluster.dir() + "/chunkserver-1.toml");
-  REQUIRE(chunkserver.ok());
+  const auto chunkserver = cluster.ChunkserverConfig(1);
 
   // Straight to the chunkserver with the reader's key, past the master.
   const config::CurveKeys reader = KeysOf(cluster.dir() + "/reader.toml");
-  RawPeer peer(chunkserver->rpc_bind, reader);
+  RawPeer peer(chunkserver.rpc_bind, reader);
   peer.Send(1, messages::WriteRequest{chunk.handle, chunk.version, 0, "reader-1", 4});
   auto reply = peer.Receive();
   REQUIRE(reply.has_value());
@@ -165,7 +160,7 @@ TEST_CASE("security: chunkservers check rights too: a read-only key may not push
   CHECK(std::holds_alternative<messages::ReadResponse>(reply->message));
 
   // Pushed data under the reader's key is dropped, and the refusal logged.
-  RawPeer pusher(chunkserver->data_bind, reader, zmq::socket_type::push);
+  RawPeer pusher(chunkserver.data_bind, reader, zmq::socket_type::push);
   pusher.Send(0, messages::DataPiece{"reader-3", 0, 4, 0, {}});
   CHECK(WaitUntil(
       [&] {
@@ -178,11 +173,7 @@ TEST_CASE("security: chunkservers check rights too: a read-only key may not push
 
 TEST_CASE("security: a peer is its key: a routing id taken over by another key is refused",
           "[integration]") {
-  LocalClusterOptions options;
-  options.secure = true;
-  options.chunkservers = 1;
-  options.replication = 1;
-  LocalCluster cluster(options);
+  LocalCluster cluster(LocalClusterOptions::Single(/*secure=*/true));
   cluster.Up();
   const config::CurveKeys admin = KeysOf(cluster.client_config());
   const config::CurveKeys reader = KeysOf(cluster.dir() + "/reader.toml");
@@ -214,11 +205,7 @@ TEST_CASE("security: with CurveZMQ on, nothing a client sends is readable on the
   // nothing), and never with it.
   for (const bool secure : {false, true}) {
     INFO("curve " << secure);
-    LocalClusterOptions options;
-    options.secure = secure;
-    options.chunkservers = 1;
-    options.replication = 1;
-    LocalCluster cluster(options);
+    LocalCluster cluster(LocalClusterOptions::Single(secure));
     cluster.Up();
     TcpTap tap(PortOf(cluster.master_rpc()));
     auto config = ConfigOf(cluster.client_config());

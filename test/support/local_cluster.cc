@@ -48,6 +48,18 @@ std::string LocalCluster::master_rpc() const {
   return "tcp://127.0.0.1:" + std::to_string(base_port_);
 }
 
+config::MasterConfig LocalCluster::MasterConfig() const {
+  auto loaded = config::LoadMasterConfig(dir() + "/master.toml");
+  REQUIRE(loaded.ok());
+  return *loaded;
+}
+
+config::ChunkserverConfig LocalCluster::ChunkserverConfig(int k) const {
+  auto loaded = config::LoadChunkserverConfig(dir() + "/chunkserver-" + std::to_string(k) + ".toml");
+  REQUIRE(loaded.ok());
+  return *loaded;
+}
+
 pid_t LocalCluster::Pid(const std::string& node) const {
   return launcher::ReadPidFile(dir() + "/" + node + ".pid");
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/load_config.h"
 #include "test/support/process_helpers.h"
 
 namespace bucket::testing {
@@ -19,6 +20,15 @@ struct LocalClusterOptions {
   std::string extra_master;       // TOML appended to master.toml
   std::string extra_chunkserver;  // TOML appended to every chunkserver-K.toml
   bool secure = false;            // init --secure: CurveZMQ, keys in DIR/keys
+
+  // One chunkserver, replication 1: the smallest whole cluster.
+  static LocalClusterOptions Single(bool secure = false) {
+    LocalClusterOptions options;
+    options.chunkservers = 1;
+    options.replication = 1;
+    options.secure = secure;
+    return options;
+  }
 };
 
 class LocalCluster {
@@ -37,6 +47,9 @@ class LocalCluster {
   pid_t Pid(const std::string& node) const;
   // The data folder of chunkserver k.
   std::string DataDir(int k) const;
+  // The configs `bucket-cluster init` wrote (endpoints for raw sockets).
+  config::MasterConfig MasterConfig() const;
+  config::ChunkserverConfig ChunkserverConfig(int k) const;
   TempDir& temp() { return dir_; }
   int base_port() const { return base_port_; }
 
