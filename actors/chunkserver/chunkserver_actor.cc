@@ -227,12 +227,7 @@ void ChunkserverActor::OnRegistered(const msg::RegisterResponse& response, Conte
   report_interval_ms_ = std::max<std::int64_t>(100, response.report_interval_ms);
   log_->info("{} registered with the master; heartbeat every {} ms, chunk report every {} ms",
              address_.node_id, heartbeat_interval_ms_, report_interval_ms_);
-  // A restarted master has forgotten which of our replicas are corrupt: told
-  // right after the registration's report, on the same connection.
-  for (std::uint64_t handle : corrupt_) {
-    ctx.Request(config_.master_rpc, NextId(),
-                msg::CorruptionReport{address_.node_id, handle, "found corrupt earlier"});
-  }
+  ResendCorruptionReports(ctx);  // a restarted master has forgotten them
   SendHeartbeat(ctx);
   ctx.SetTimer(kHeartbeat, Millis(heartbeat_interval_ms_));
   ctx.SetTimer(kReport, Millis(report_interval_ms_));
@@ -255,6 +250,17 @@ void ChunkserverActor::SendReport(Context& ctx) {
   report.replicas = store_->Report();
   report.complete = true;
   ctx.Request(config_.master_rpc, NextId(), std::move(report));
+  ResendCorruptionReports(ctx);  // one may have been lost
+}
+
+void ChunkserverActor::ResendCorruptionReports(Context& ctx) {
+  // Right after a report, on the same connection: the master takes the
+  // replica out again if the report put it back. Until the replica is
+  // replaced or deleted, which takes it out of corrupt_.
+  for (std::uint64_t handle : corrupt_) {
+    ctx.Request(config_.master_rpc, NextId(),
+                msg::CorruptionReport{address_.node_id, handle, "found corrupt earlier"});
+  }
 }
 
 void ChunkserverActor::DeleteChunks(const std::vector<std::uint64_t>& handles) {

@@ -113,6 +113,8 @@ class ChunkserverActor : public actors::Actor {
   void OnRegistered(const messages::RegisterResponse& response, actors::Context& ctx);
   void SendHeartbeat(actors::Context& ctx);
   void SendReport(actors::Context& ctx);
+  // Tells the master again of every replica found corrupt and still held.
+  void ResendCorruptionReports(actors::Context& ctx);
   void DeleteChunks(const std::vector<std::uint64_t>& handles);
   messages::NodeLoad CurrentLoad() const;
   void OnSetVersion(const actors::Inbound& in, const messages::SetVersionRequest& r,

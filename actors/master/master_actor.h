@@ -148,14 +148,9 @@ class MasterActor : public actors::Actor {
                      actors::Context& ctx);
   void OnCheckLiveness(actors::Context& ctx);
   // Records a chunkserver's replicas; returns what it must delete (orphans, stale).
-  // `registering`: the report of a registration, when no mutation is in flight
-  // on the node, so a current replica shorter than acknowledged lost data.
   std::vector<ChunkHandle> ApplyReport(NodeIndex node,
                                        const std::vector<messages::ReplicaReport>& replicas,
-                                       bool complete, actors::Context& ctx,
-                                       bool registering = false);
-  // True if `replica`, of a file's last chunk, is shorter than the file's size says.
-  bool ShortOfCommitted(const messages::ReplicaReport& replica) const;
+                                       bool complete, actors::Context& ctx);
   void UpdateSafeMode(actors::Context& ctx);
   void OnSafeModeRequest(const actors::Inbound& in, const messages::SafeModeRequest& request,
                          actors::Context& ctx);

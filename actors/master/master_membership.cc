@@ -38,8 +38,7 @@ void MasterActor::OnRegister(const Inbound& in, const messages::RegisterRequest&
   response.heartbeat_interval_ms = static_cast<std::uint32_t>(config_.heartbeat_interval_ms);
   response.report_interval_ms = static_cast<std::uint32_t>(config_.report_interval_ms);
   response.delete_chunks =
-      TakeDeletes(info->index, ApplyReport(info->index, request.replicas, /*complete=*/true, ctx,
-                                           /*registering=*/true));
+      TakeDeletes(info->index, ApplyReport(info->index, request.replicas, /*complete=*/true, ctx));
   ReplyWhenDurable(in, std::move(response), ctx);
   if (change.type != "reregistered") PublishEvent(change.type, change.node_id, 0, change.detail, ctx);
   UpdateSafeMode(ctx);
@@ -83,7 +82,7 @@ void MasterActor::OnChunkReport(const Inbound& in, const messages::ChunkReportRe
 
 std::vector<ChunkHandle> MasterActor::ApplyReport(
     NodeIndex node, const std::vector<messages::ReplicaReport>& replicas, bool complete,
-    Context& ctx, bool registering) {
+    Context& ctx) {
   // A complete report is the chunkserver's final word on what it holds, but
   // for chunks whose change is still being settled (see below).
   if (complete) {
@@ -116,19 +115,6 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
     if (ReportWaitsForChange(replica.handle, node, replica.version)) continue;
     switch (state_.chunks().AddReplica(replica.handle, node, replica.version)) {
       case ReplicaVerdict::kCurrent:
-        if (registering && ShortOfCommitted(replica)) {
-          // At the current version but without bytes that were acknowledged:
-          // a power cut took what the page cache held. Never served or
-          // counted; replaced from a good copy, then deleted (as corrupt).
-          log_->error("{} chunk {} on {} holds {} bytes, less than acknowledged: replacing it",
-                      config_.node_id, replica.handle, ReplicaOf(node).node_id, replica.length);
-          corrupt_[replica.handle].insert(node);
-          state_.chunks().RemoveReplica(replica.handle, node);
-          under_since_[replica.handle] = ctx.now() - Millis(config_.repair_delay_ms);
-          PublishEvent("short_replica", ReplicaOf(node).node_id, replica.handle,
-                       "shorter than its acknowledged length", ctx);
-          break;
-        }
         GrowSizeFromReplica(replica, ctx);
         break;
       case ReplicaVerdict::kOrphan:
@@ -189,20 +175,6 @@ bool MasterActor::ReportWaitsForChange(ChunkHandle handle, NodeIndex node,
   if (repair == repairs_.end()) return false;
   const Repair& r = repair->second;
   return node == r.target || version > r.version || (r.bumping && version == r.version);
-}
-
-bool MasterActor::ShortOfCommitted(const messages::ReplicaReport& replica) const {
-  // Every replica at the current version applied every acknowledged mutation;
-  // the file's size (logged from the primary's committed length) ends in its
-  // last chunk.
-  const ChunkInfo* chunk = state_.chunks().Find(replica.handle);
-  const Inode* file = chunk ? state_.tree().Find(chunk->owner) : nullptr;
-  if (file == nullptr || file->is_dir || file->chunks.empty() ||
-      file->chunks.back() != replica.handle) {
-    return false;
-  }
-  const std::uint64_t start = (file->chunks.size() - 1) * file->chunk_size;
-  return file->size > start && replica.length < file->size - start;
 }
 
 void MasterActor::GrowSizeFromReplica(const messages::ReplicaReport& replica, Context& ctx) {

@@ -496,6 +496,14 @@ class Run {
     const bool repaired = net.RunUntil(
         [&] {
           if (!net.IsUp("master") || cluster_.master().safe_mode()) return false;
+          // Nothing half done: no copy in flight (its version bump is logged
+          // before the replicas hear of it), every running chunkserver live.
+          if (!cluster_.master().RepairsInFlight().empty()) return false;
+          for (int i = 1; i <= cluster_.chunkserver_count(); ++i) {
+            const std::string id = SimCluster::ChunkserverId(i);
+            const auto* info = cluster_.master().chunkservers().Find(id);
+            if (net.IsUp(id) && (info == nullptr || !info->live())) return false;
+          }
           bool all = true;
           cluster_.master().state().chunks().ForEach([&](std::uint64_t handle, const auto& info) {
             // Only chunks with a copy somewhere can be repaired; one with none
@@ -597,10 +605,22 @@ class Run {
                 " is past the file's chunks");
       return;
     }
-    const auto replicas = ReplicaContents(stat->chunks[index].handle);
+    const std::uint64_t handle = stat->chunks[index].handle;
+    // A version bump in flight (a lease for another client's append, a repair)
+    // leaves no replica current for a moment: wait for it to settle.
+    cluster_.net().RunUntil([&] { return !ReplicaContents(handle).empty(); }, Millis(30000));
+    const auto replicas = ReplicaContents(handle);
     if (replicas.empty()) {
+      std::string held;
+      if (const auto* info = cluster_.master().state().chunks().Find(handle)) {
+        held = " v" + std::to_string(info->version) + ":";
+        for (const auto& r : info->replicas) {
+          held += " n" + std::to_string(r.node) + "@v" + std::to_string(r.version);
+        }
+      }
       Violation("acknowledged append at " + std::to_string(append.offset) + " of " +
-                append.path + " has no readable replica");
+                append.path + " has no readable replica (chunk " + std::to_string(handle) +
+                held + ")");
       return;
     }
     for (const auto& [id, bytes] : replicas) {
