@@ -230,6 +230,9 @@ class MasterActor : public actors::Actor {
   void OnCommittedLength(const actors::Inbound& in, const messages::CommittedLengthReport& r,
                          actors::Context& ctx);
   void NoteCreations(const std::vector<NodeIndex>& nodes);
+  // File `inode` if chunk `index` of it is still `handle` (a copy-on-write or a
+  // delete may have moved on), else nullptr.
+  const Inode* FileHolding(InodeId inode, std::uint64_t index, ChunkHandle handle) const;
   // The lease a grant gives its primary (secondaries not filled in).
   Lease LeaseOf(const Grant& grant) const;
   void GrowSizeFromReplica(const messages::ReplicaReport& replica, actors::Context& ctx);

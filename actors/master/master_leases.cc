@@ -303,6 +303,14 @@ void MasterActor::OnCommandAnswered(std::uint64_t request_id, bool ok, Context& 
   FinishGrant(done.handle, ctx);
 }
 
+const Inode* MasterActor::FileHolding(InodeId inode, std::uint64_t index,
+                                      ChunkHandle handle) const {
+  const Inode* file = state_.tree().Find(inode);
+  const bool holds = file != nullptr && !file->is_dir && index < file->chunks.size() &&
+                     file->chunks[index] == handle;
+  return holds ? file : nullptr;
+}
+
 Lease MasterActor::LeaseOf(const Grant& grant) const {
   Lease lease;
   lease.handle = grant.handle;
@@ -368,9 +376,7 @@ void MasterActor::FinishGrant(ChunkHandle handle, Context& ctx) {
     state_.chunks().AddReplica(handle, node, grant.version);
     if (node != primary) lease.secondaries.push_back(node);
   }
-  const Inode* file = state_.tree().Find(grant.inode);
-  if (file == nullptr || grant.index >= file->chunks.size() ||
-      file->chunks[grant.index] != handle) {
+  if (FileHolding(grant.inode, grant.index, handle) == nullptr) {
     // The file moved on while the version was bumped (a copy-on-write took its
     // own chunk, the file went): no lease on a chunk it no longer reads. Asked
     // again, the requests find what the file holds now.
@@ -452,9 +458,7 @@ void MasterActor::OnRevokeResponse(const messages::RevokeLeaseResponse& r, Conte
   if (lease == nullptr || !lease->revoking) return;
   log_->info("{} lease on chunk {} given up by its primary", config_.node_id, r.handle);
   if (r.code == Code::kOk) {
-    const Inode* file = state_.tree().Find(lease->inode);
-    if (file != nullptr && !file->is_dir && lease->index < file->chunks.size() &&
-        file->chunks[lease->index] == r.handle) {
+    if (const Inode* file = FileHolding(lease->inode, lease->index, r.handle)) {
       const std::uint64_t size = lease->index * file->chunk_size + r.length;
       if (size > file->size) (void)Commit(SetSizeRecord{lease->inode, size}, ctx);
     }
@@ -474,9 +478,7 @@ void MasterActor::OnCommittedLength(const Inbound& in, const messages::Committed
     ctx.Reply(in, messages::CommittedLengthAck{Code::kStaleVersion});
     return;
   }
-  const Inode* file = state_.tree().Find(lease->inode);
-  if (file != nullptr && !file->is_dir && lease->index < file->chunks.size() &&
-      file->chunks[lease->index] == r.handle) {
+  if (const Inode* file = FileHolding(lease->inode, lease->index, r.handle)) {
     const std::uint64_t size = lease->index * file->chunk_size + r.length;
     if (size > file->size) {
       auto logged = Commit(SetSizeRecord{lease->inode, size}, ctx);
