@@ -66,38 +66,134 @@ BucketClient::~BucketClient() {
   if (loop_.joinable()) loop_.join();
 }
 
+namespace {
+
+// Which client's callback the loop thread is running, and with what context:
+// Async calls made from inside it join that context instead of posting.
+struct LoopScope {
+  LoopScope(const BucketClient* client, actors::Context& ctx)
+      : saved_client(current_client), saved_ctx(current_ctx) {
+    current_client = client;
+    current_ctx = &ctx;
+  }
+  ~LoopScope() {
+    current_client = saved_client;
+    current_ctx = saved_ctx;
+  }
+  static thread_local const BucketClient* current_client;
+  static thread_local actors::Context* current_ctx;
+  const BucketClient* saved_client;
+  actors::Context* saved_ctx;
+};
+thread_local const BucketClient* LoopScope::current_client = nullptr;
+thread_local actors::Context* LoopScope::current_ctx = nullptr;
+
 template <typename R>
-Result<R> BucketClient::CallMaster(messages::Message request, std::int64_t timeout_ms,
-                                  int attempts) {
+Result<R> ReplyAs(Result<Reply> reply) {
+  if (!reply.ok()) return reply.status();
+  if (auto* r = std::get_if<R>(&reply->message)) return std::move(*r);
+  return Status::Corruption("unexpected reply " +
+                            messages::KindName(messages::KindOf(reply->message)));
+}
+
+Status BlockedInCallback() {
+  return Status::Internal("a blocking call from a callback on the client's own thread "
+                          "would wait for itself; use the Async form");
+}
+
+}  // namespace
+
+bool BucketClient::InCallback() const { return LoopScope::current_client == this; }
+
+void BucketClient::OnLoop(std::function<void(actors::Context&)> fn) {
+  if (InCallback()) {
+    fn(*LoopScope::current_ctx);
+    return;
+  }
+  runtime_->Post([this, fn = std::move(fn)](actors::Context& ctx) {
+    LoopScope scope(this, ctx);
+    fn(ctx);
+  });
+}
+
+template <typename R>
+void BucketClient::CallMasterAsync(messages::Message request,
+                                   std::function<void(Result<R>)> done, std::int64_t timeout_ms,
+                                   int attempts) {
   // The master would refuse it the same way; refusing here saves the trip.
-  BUCKET_RETURN_IF_ERROR(messages::ValidateMessage(request));
-  auto promise = std::make_shared<std::promise<Result<R>>>();
-  auto future = promise->get_future();
+  if (Status valid = messages::ValidateMessage(request); !valid.ok()) {
+    done(std::move(valid));
+    return;
+  }
   const actors::Millis timeout(timeout_ms > 0 ? timeout_ms : config_.request_timeout_ms);
   if (attempts <= 0) attempts = static_cast<int>(config_.request_attempts);
-  runtime_->Post([this, promise, timeout, attempts,
-                  request = std::move(request)](actors::Context& ctx) mutable {
+  OnLoop([this, timeout, attempts, request = std::move(request),
+          done = std::move(done)](actors::Context& ctx) mutable {
     actor_->Call(ctx, config_.master_rpc, std::move(request), Payload{}, timeout,
-                 [promise](Result<Reply> reply, actors::Context&) {
-                   if (!reply.ok()) {
-                     promise->set_value(reply.status());
-                   } else if (auto* r = std::get_if<R>(&reply->message)) {
-                     promise->set_value(std::move(*r));
-                   } else {
-                     promise->set_value(Status::Corruption(
-                         "unexpected reply " +
-                         messages::KindName(messages::KindOf(reply->message))));
-                   }
+                 [this, done = std::move(done)](Result<Reply> reply, actors::Context& ctx) {
+                   LoopScope scope(this, ctx);
+                   done(ReplyAs<R>(std::move(reply)));
                  },
                  attempts);
   });
+}
+
+template <typename R>
+Result<R> BucketClient::CallMaster(messages::Message request, std::int64_t timeout_ms,
+                                  int attempts) {
+  if (InCallback()) return BlockedInCallback();
+  std::promise<Result<R>> promise;
+  auto future = promise.get_future();
+  CallMasterAsync<R>(
+      std::move(request), [&promise](Result<R> reply) { promise.set_value(std::move(reply)); },
+      timeout_ms, attempts);
   return future.get();
+}
+
+void BucketClient::MutateAsync(messages::Message request, std::function<void(Status)> done) {
+  CallMasterAsync<messages::NamespaceResponse>(
+      std::move(request), [done = std::move(done)](Result<messages::NamespaceResponse> r) {
+        done(r.ok() ? r->ToStatus() : r.status());
+      });
 }
 
 Status BucketClient::Mutate(messages::Message request) {
   auto response = CallMaster<messages::NamespaceResponse>(std::move(request));
   if (!response.ok()) return response.status();
   return response->ToStatus();
+}
+
+void BucketClient::CreateAsync(const std::string& path, const CreateOptions& options,
+                               std::function<void(Status)> done) {
+  MutateAsync(messages::CreateRequest{path, options.replication, options.chunk_size,
+                                      options.overwrite, options.parents},
+              std::move(done));
+}
+
+void BucketClient::MkdirAsync(const std::string& path, bool parents,
+                              std::function<void(Status)> done) {
+  MutateAsync(messages::MkdirRequest{path, parents}, std::move(done));
+}
+
+void BucketClient::RemoveAsync(const std::string& path, const RemoveOptions& options,
+                               std::function<void(Status)> done) {
+  MutateAsync(messages::DeleteRequest{path, options.recursive, options.purge}, std::move(done));
+}
+
+void BucketClient::RenameAsync(const std::string& from, const std::string& to, bool replace,
+                               std::function<void(Status)> done) {
+  MutateAsync(messages::RenameRequest{from, to, replace}, std::move(done));
+}
+
+void BucketClient::StatAsync(const std::string& path,
+                             std::function<void(Result<FileStat>)> done) {
+  CallMasterAsync<messages::StatResponse>(
+      messages::StatRequest{path, true},
+      [done = std::move(done)](Result<messages::StatResponse> response) {
+        if (!response.ok()) return done(response.status());
+        if (response->code != Code::kOk) return done(Status(response->code, response->detail));
+        done(FileStat{std::move(response->info), std::move(response->chunks)});
+      });
 }
 
 Status BucketClient::Mkdir(const std::string& path, bool parents) {
@@ -140,10 +236,10 @@ Result<std::vector<FileInfo>> BucketClient::List(const std::string& path) {
 }
 
 Result<FileStat> BucketClient::Stat(const std::string& path) {
-  auto response = CallMaster<messages::StatResponse>(messages::StatRequest{path, true});
-  if (!response.ok()) return response.status();
-  if (response->code != Code::kOk) return Status(response->code, response->detail);
-  return FileStat{std::move(response->info), std::move(response->chunks)};
+  if (InCallback()) return BlockedInCallback();
+  std::promise<Result<FileStat>> promise;
+  StatAsync(path, [&promise](Result<FileStat> stat) { promise.set_value(std::move(stat)); });
+  return promise.get_future().get();
 }
 
 Result<messages::FsckResponse> BucketClient::Fsck(const std::string& path) {
@@ -190,6 +286,7 @@ namespace bucket::client {
 
 template <typename T>
 T BucketClient::RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start) {
+  if (InCallback()) return BlockedInCallback();
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
   runtime_->Post([start = std::move(start), promise](actors::Context& ctx) {

@@ -83,6 +83,21 @@ class BucketClient {
   // Every entry of a directory, sorted by name (a file lists itself).
   Result<std::vector<FileInfo>> List(const std::string& path);
   Result<FileStat> Stat(const std::string& path);
+  // Pipelined namespace calls: each starts its request and returns at once, so
+  // one client can keep many in flight (what a busy service or a bulk import
+  // needs; the master commits them in groups). `done` runs exactly once, on
+  // the client's own thread (or at once, on the caller's, for a request
+  // refused before it is sent); it may start more Async calls, and must not
+  // block: a blocking call made from it fails with kInternal.
+  void CreateAsync(const std::string& path, const CreateOptions& options,
+                   std::function<void(Status)> done);
+  void MkdirAsync(const std::string& path, bool parents, std::function<void(Status)> done);
+  void RemoveAsync(const std::string& path, const RemoveOptions& options,
+                   std::function<void(Status)> done);
+  void RenameAsync(const std::string& from, const std::string& to, bool replace,
+                   std::function<void(Status)> done);
+  void StatAsync(const std::string& path, std::function<void(Result<FileStat>)> done);
+
   // Safe mode: get (no argument), or enter/leave as an administrator.
   Result<messages::SafeModeResponse> SafeMode(
       messages::SafeModeAction action = messages::SafeModeAction::kGet);
@@ -121,6 +136,16 @@ class BucketClient {
   template <typename R>
   Result<R> CallMaster(messages::Message request, std::int64_t timeout_ms = 0, int attempts = 0);
   Status Mutate(messages::Message request);
+  // The same without waiting: `done` gets the reply of type R (see CreateAsync).
+  template <typename R>
+  void CallMasterAsync(messages::Message request, std::function<void(Result<R>)> done,
+                       std::int64_t timeout_ms = 0, int attempts = 0);
+  void MutateAsync(messages::Message request, std::function<void(Status)> done);
+  // Runs `fn` on the loop: at once when called from a callback of this client
+  // running there (its effects go out with that callback's), else posted.
+  void OnLoop(std::function<void(actors::Context&)> fn);
+  // True on the loop thread, inside a callback of this client.
+  bool InCallback() const;
   // Runs `start` on the loop; it calls the given completion once; waits for it.
   template <typename T>
   T RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start);

@@ -1,5 +1,7 @@
 #include "actors/master/master_actor.h"
 
+#include <malloc.h>
+
 #include "actors/master/checkpoint.h"
 #include "actors/master/timers.h"
 
@@ -253,7 +255,11 @@ void MasterActor::MaybeCheckpoint(Context& ctx) {
   log_->info("{} checkpoint of segments up to {} started", config_.node_id, *sealed);
   ctx.RequestSync(kCheckpointSync, [fs = fs_, dir = config_.data_dir, covers = *sealed,
                                     now = ctx.unix_ms()]() -> Status {
-    BUCKET_RETURN_IF_ERROR(BuildCheckpoint(*fs, dir, covers, now));
+    Status built = BuildCheckpoint(*fs, dir, covers, now);
+    // The build held a second copy of the whole state on this thread's heap:
+    // hand that memory back to the system rather than keep it for the next.
+    ::malloc_trim(0);
+    BUCKET_RETURN_IF_ERROR(built);
     DropObsoleteFiles(*fs, dir);
     return Status::Ok();
   });

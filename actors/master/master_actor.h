@@ -41,6 +41,10 @@ namespace bucket::master {
 // A LeaseResponse carrying an error.
 messages::LeaseResponse LeaseError(const Status& why);
 
+// Who sent a mutation and which of their requests it is, for the retry cache
+// (the sender's key too, with CurveZMQ on).
+RetryKey KeyOf(const actors::Inbound& in);
+
 class MasterActor : public actors::Actor {
  public:
   // `state` is what recovery rebuilt from config.data_dir; `oplog` appends to a

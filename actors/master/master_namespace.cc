@@ -7,14 +7,14 @@ namespace bucket::master {
 using actors::Context;
 using actors::Inbound;
 
-namespace {
-
-// With CurveZMQ on, the sender's key is part of the key: a client that took
-// another's routing id never gets that client's cached answers.
+// With CurveZMQ on, the key is part of it: a client that took another's
+// routing id never gets that client's cached answers.
 RetryKey KeyOf(const Inbound& in) {
   return RetryKey{in.identity.empty() ? in.peer : in.identity + "/" + in.peer,
                   in.header.request_id};
 }
+
+namespace {
 
 messages::NamespaceResponse ResponseOf(const Status& status) {
   return messages::NamespaceResponse{status.code(), status.message()};

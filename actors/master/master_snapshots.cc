@@ -28,7 +28,7 @@ void CollectChunks(const NamespaceTree& tree, InodeId id, std::vector<ChunkHandl
 
 void MasterActor::OnSnapshot(const Inbound& in, const messages::SnapshotRequest& r,
                              Context& ctx) {
-  const RetryKey key{in.peer, in.header.request_id};
+  const RetryKey key = KeyOf(in);
   if (state_.AlreadyApplied(key)) {
     ReplyWhenDurable(in, messages::NamespaceResponse{Code::kOk, ""}, ctx);
     return;

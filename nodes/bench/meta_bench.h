@@ -1,5 +1,7 @@
 // bucket-bench meta: C concurrent clients create, stat, list and delete N files
 // against a real master (durable log on), reporting operations per second.
+// Each client keeps `depth` requests in flight (its Async calls), as a busy
+// service or a bulk import would; depth 1 is one call at a time.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@ namespace bucket::bench {
 struct MetaOptions {
   int clients = 8;
   int files = 20000;
+  int depth = 16;  // requests in flight per client
   int lists_per_client = 200;
 };
 

@@ -4,6 +4,9 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <future>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include "client/bucket_client.h"
@@ -162,6 +165,80 @@ TEST_CASE("library: one client used from several threads", "[integration]") {
   auto records = client->ReadRecords("/t/shared");
   REQUIRE(records.ok());
   CHECK(records->size() == 60);
+}
+
+TEST_CASE("library: pipelined calls, many in flight, each answered once", "[integration]") {
+  LocalCluster cluster;
+  cluster.Up();
+  auto client = Connect(cluster);
+  REQUIRE(client->Mkdir("/p").ok());
+  REQUIRE(client->Create("/p/taken").ok());
+
+  // 200 creates, 32 in flight, each next one started from a callback; one of
+  // them is a name that exists and must fail alone.
+  constexpr int kFiles = 200;
+  std::mutex mu;
+  std::map<int, Status> outcome;
+  std::atomic<int> next{0};
+  std::promise<void> all_done;
+  std::function<void()> start_next = [&] {
+    const int i = next.fetch_add(1);
+    if (i >= kFiles) return;
+    const std::string path = i == 77 ? "/p/taken" : "/p/f" + std::to_string(i);
+    client->CreateAsync(path, {}, [&, i](Status status) {
+      std::lock_guard lock(mu);
+      outcome.emplace(i, std::move(status));
+      if (outcome.size() == kFiles) all_done.set_value();
+      start_next();
+    });
+  };
+  for (int k = 0; k < 32; ++k) start_next();
+  REQUIRE(all_done.get_future().wait_for(30s) == std::future_status::ready);
+  REQUIRE(outcome.size() == kFiles);
+  for (const auto& [i, status] : outcome) {
+    INFO("create " << i << ": " << status.ToString());
+    CHECK(status.code() == (i == 77 ? Code::kAlreadyExists : Code::kOk));
+  }
+  auto listed = client->List("/p");
+  REQUIRE(listed.ok());
+  CHECK(listed->size() == kFiles);  // 199 new files and /p/taken
+
+  // Stats in flight together, answered with their own file's info.
+  std::promise<std::vector<std::string>> names_promise;
+  auto names = std::make_shared<std::vector<std::string>>();
+  std::atomic<int> stats_left{10};
+  for (int i = 0; i < 10; ++i) {
+    client->StatAsync("/p/f" + std::to_string(i), [&, i, names](Result<client::FileStat> stat) {
+      {
+        std::lock_guard lock(mu);
+        names->push_back(stat.ok() ? stat->info.name : "error " + stat.status().ToString());
+      }
+      if (--stats_left == 0) names_promise.set_value(*names);
+    });
+  }
+  auto stat_names = names_promise.get_future().get();
+  std::sort(stat_names.begin(), stat_names.end());
+  std::vector<std::string> expected;
+  for (int i = 0; i < 10; ++i) expected.push_back("f" + std::to_string(i));
+  std::sort(expected.begin(), expected.end());
+  CHECK(stat_names == expected);
+
+  // A bad path is refused before it is sent, on the caller's thread.
+  bool refused = false;
+  client->RemoveAsync("relative/path", {}, [&](Status status) {
+    refused = status.code() == Code::kInvalidPath;
+  });
+  CHECK(refused);
+
+  // A blocking call from a callback would wait for its own thread: it fails
+  // at once instead of hanging the client.
+  std::promise<Status> inner;
+  client->MkdirAsync("/q", false, [&](Status) { inner.set_value(client->Mkdir("/q2")); });
+  auto inner_future = inner.get_future();
+  REQUIRE(inner_future.wait_for(30s) == std::future_status::ready);
+  CHECK(inner_future.get().code() == Code::kInternal);
+  CHECK(client->Stat("/q").ok());
+  CHECK(client->Stat("/q2").status().code() == Code::kNotFound);
 }
 
 }  // namespace
