@@ -476,7 +476,9 @@ void MasterActor::OnFsck(const Inbound& in, const msg::FsckRequest& r, Context& 
     const Inode* inode = state_.tree().Find(id);
     if (inode->is_dir) {
       ++response.directories;
-      for (const auto& [name, child] : *inode->children) visit(child, ChildPath(path, name));
+      state_.tree().ForEachChild(id, [&](const std::string& name, InodeId child) {
+        visit(child, ChildPath(path, name));
+      });
       return;
     }
     ++response.files;

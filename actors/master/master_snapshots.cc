@@ -21,7 +21,7 @@ void CollectChunks(const NamespaceTree& tree, InodeId id, std::vector<ChunkHandl
     out->insert(out->end(), inode->chunks.begin(), inode->chunks.end());
     return;
   }
-  for (const auto& [name, child] : *inode->children) CollectChunks(tree, child, out);
+  tree.ForEachChild(id, [&](const std::string&, InodeId child) { CollectChunks(tree, child, out); });
 }
 
 }  // namespace

@@ -131,7 +131,7 @@ Status MasterState::ToCheckpoint(std::uint64_t covers_segment, std::int64_t now_
                         now_unix_ms});
   tree_.ForEachInode([&](InodeId id, const std::string& name, const Inode& inode) {
     emit(InodeEntry{id, name, inode.parent, inode.is_dir, inode.replication, inode.chunk_size,
-                    inode.mtime_unix_ms, inode.size, inode.chunks});
+                    inode.mtime_unix_ms, inode.size, inode.chunks.ToVector()});
   });
   for (const auto& [trash_id, entry] : tree_.trash()) {
     emit(TrashEntryRecord{trash_id, entry.path, entry.deleted_unix_ms, entry.inode});
@@ -172,7 +172,11 @@ Status MasterState::FromCheckpoint(const std::vector<CheckpointEntry>& entries) 
             inode.parent = e.parent;
             inode.is_dir = e.is_dir;
             inode.replication = static_cast<std::uint8_t>(e.replication);
-            inode.chunk_size = e.chunk_size;
+            if (e.chunk_size > kChunkSizeMax) {
+              return Status::Corruption("inode " + std::to_string(e.id) +
+                                        ": chunk size above 1GiB");
+            }
+            inode.chunk_size = static_cast<std::uint32_t>(e.chunk_size);
             inode.mtime_unix_ms = e.mtime_unix_ms;
             inode.size = e.size;
             inode.chunks = e.chunks;

@@ -7,21 +7,21 @@ namespace bucket::master {
 NamespaceTree::NamespaceTree() {
   Inode root;
   root.is_dir = true;
-  root.children = std::make_unique<std::map<std::string, InodeId, std::less<>>>();
   inodes_.emplace(kRootInode, std::move(root));
+  dirs_.emplace(kRootInode, Directory());
 }
 
 Result<InodeId> NamespaceTree::Lookup(std::string_view path) const {
   InodeId id = kRootInode;
   std::string walked;
   for (std::string_view name : SplitPath(path)) {
-    const Inode& node = inodes_.at(id);
-    if (!node.is_dir) return Status::NotADirectory(walked + " is a file");
-    auto it = node.children->find(name);
+    auto dir = dirs_.find(id);
+    if (dir == dirs_.end()) return Status::NotADirectory(walked + " is a file");
+    auto child = dir->second.Find(name);
     walked += "/";
     walked += name;
-    if (it == node.children->end()) return Status::NotFound(walked);
-    id = it->second;
+    if (!child) return Status::NotFound(walked);
+    id = *child;
   }
   return id;
 }
@@ -31,6 +31,16 @@ const Inode* NamespaceTree::Find(InodeId id) const {
   return it == inodes_.end() ? nullptr : &it->second;
 }
 
+void NamespaceTree::ForEachChild(
+    InodeId dir, const std::function<void(const std::string&, InodeId)>& fn) const {
+  auto entries = dirs_.find(dir);
+  if (entries == dirs_.end()) return;
+  entries->second.ForEachAfter("", [&](const Directory::Entry& entry) {
+    fn(std::string(entry.name.view()), entry.id);
+    return true;
+  });
+}
+
 InodeId NamespaceTree::NewInode(InodeId parent, bool is_dir, std::int64_t now) {
   const InodeId id = next_inode_++;
   Inode inode;
@@ -38,7 +48,7 @@ InodeId NamespaceTree::NewInode(InodeId parent, bool is_dir, std::int64_t now) {
   inode.is_dir = is_dir;
   inode.mtime_unix_ms = now;
   if (is_dir) {
-    inode.children = std::make_unique<std::map<std::string, InodeId, std::less<>>>();
+    dirs_.emplace(id, Directory());
     ++directories_;
   } else {
     ++files_;
@@ -65,20 +75,19 @@ Result<NamespaceTree::Parent> NamespaceTree::ResolveParent(std::string_view path
   InodeId id = kRootInode;
   std::string walked;
   for (std::size_t i = 0; i + 1 < names.size(); ++i) {
-    Inode& dir = At(id);
     walked += "/";
     walked += names[i];
-    auto it = dir.children->find(names[i]);
-    if (it == dir.children->end()) {
+    auto child = EntriesOf(id).Find(names[i]);
+    if (!child) {
       if (!parents) return Status::NotFound("parent directory " + walked + " does not exist");
       const InodeId made = NewInode(id, true, now);
-      dir.children->emplace(std::string(names[i]), made);
-      dir.mtime_unix_ms = now;
+      EntriesOf(id).Set(names[i], made);
+      At(id).mtime_unix_ms = now;
       id = made;
       continue;
     }
-    if (!At(it->second).is_dir) return Status::NotADirectory(walked + " is a file");
-    id = it->second;
+    if (!At(*child).is_dir) return Status::NotADirectory(walked + " is a file");
+    id = *child;
   }
   return Parent{id, std::string(names.back())};
 }
@@ -96,9 +105,8 @@ Status NamespaceTree::Mkdir(std::string_view path, bool parents, std::int64_t no
   auto parent = ResolveParent(path, parents, now);
   if (!parent.ok()) return parent.status();
   const InodeId id = NewInode(parent->dir, true, now);
-  Inode& dir = At(parent->dir);
-  dir.children->emplace(parent->name, id);
-  dir.mtime_unix_ms = now;
+  EntriesOf(parent->dir).Set(parent->name, id);
+  At(parent->dir).mtime_unix_ms = now;
   return Status::Ok();
 }
 
@@ -106,6 +114,9 @@ Result<InodeId> NamespaceTree::Create(std::string_view path, std::uint32_t repli
                                       std::uint64_t chunk_size, bool overwrite, bool parents,
                                       std::int64_t now, const FileDefaults& defaults) {
   if (path == "/") return Status::IsADirectory("/");
+  if (chunk_size > kChunkSizeMax || defaults.chunk_size > kChunkSizeMax) {
+    return Status::InvalidArgument("chunk size above 1GiB");
+  }
   auto existing = Lookup(path);
   if (existing.ok()) {
     if (At(*existing).is_dir) return Status::IsADirectory(std::string(path));
@@ -121,10 +132,9 @@ Result<InodeId> NamespaceTree::Create(std::string_view path, std::uint32_t repli
   const InodeId id = NewInode(parent->dir, false, now);
   Inode& file = At(id);
   file.replication = static_cast<std::uint8_t>(replication ? replication : defaults.replication);
-  file.chunk_size = chunk_size ? chunk_size : defaults.chunk_size;
-  Inode& dir = At(parent->dir);
-  (*dir.children)[parent->name] = id;
-  dir.mtime_unix_ms = now;
+  file.chunk_size = static_cast<std::uint32_t>(chunk_size ? chunk_size : defaults.chunk_size);
+  EntriesOf(parent->dir).Set(parent->name, id);
+  At(parent->dir).mtime_unix_ms = now;
   return id;
 }
 
@@ -151,7 +161,7 @@ void NamespaceTree::CopySubtree(InodeId source, InodeId parent, const std::strin
                                 std::int64_t now, std::vector<ChunkHandle>* shared) {
   const bool is_dir = At(source).is_dir;
   const InodeId copy = NewInode(parent, is_dir, now);
-  (*At(parent).children)[name] = copy;
+  EntriesOf(parent).Set(name, copy);
   const Inode& original = At(source);
   Inode& made = At(copy);
   made.replication = original.replication;
@@ -163,9 +173,12 @@ void NamespaceTree::CopySubtree(InodeId source, InodeId parent, const std::strin
     shared->insert(shared->end(), made.chunks.begin(), made.chunks.end());
     return;
   }
-  // Names first: copying into the same map while walking it is not safe.
-  std::vector<std::pair<std::string, InodeId>> children(original.children->begin(),
-                                                        original.children->end());
+  // Names first: copying into the same directory while walking it is not safe.
+  std::vector<std::pair<std::string, InodeId>> children;
+  EntriesOf(source).ForEachAfter("", [&](const Directory::Entry& entry) {
+    children.emplace_back(entry.name.view(), entry.id);
+    return true;
+  });
   for (const auto& [child_name, child] : children) {
     CopySubtree(child, copy, child_name, now, shared);
   }
@@ -189,9 +202,8 @@ Status NamespaceTree::ReplaceChunk(InodeId inode, std::uint64_t index, ChunkHand
 
 void NamespaceTree::MoveToTrash(InodeId id, std::string path, std::int64_t now) {
   Inode& node = At(id);
-  Inode& parent = At(node.parent);
-  parent.children->erase(BaseName(path));
-  parent.mtime_unix_ms = now;
+  EntriesOf(node.parent).Erase(BaseName(path));
+  At(node.parent).mtime_unix_ms = now;
   node.parent = 0;  // detached
   const std::uint64_t trash_id = next_trash_id_++;
   trash_by_path_.emplace(path, trash_id);
@@ -201,7 +213,11 @@ void NamespaceTree::MoveToTrash(InodeId id, std::string path, std::int64_t now) 
 void NamespaceTree::FreeSubtree(InodeId id, std::vector<ChunkHandle>* freed) {
   Inode& node = At(id);
   if (node.is_dir) {
-    for (const auto& [name, child] : *node.children) FreeSubtree(child, freed);
+    EntriesOf(id).ForEachAfter("", [&](const Directory::Entry& entry) {
+      FreeSubtree(entry.id, freed);
+      return true;
+    });
+    dirs_.erase(id);
     --directories_;
   } else {
     freed->insert(freed->end(), node.chunks.begin(), node.chunks.end());
@@ -225,7 +241,7 @@ Status NamespaceTree::Delete(std::string_view path, bool recursive, bool purge, 
     return Status::Ok();
   }
   const Inode& node = At(*id);
-  if (node.is_dir && !node.children->empty() && !recursive) {
+  if (node.is_dir && !EntriesOf(*id).empty() && !recursive) {
     return Status::DirectoryNotEmpty(std::string(path) + " (delete it recursively)");
   }
   MoveToTrash(*id, std::string(path), now);
@@ -269,9 +285,8 @@ Status NamespaceTree::Undelete(std::string_view path, std::int64_t now) {
   trash_by_path_.erase(newest);
   trash_.erase(trash_id);
   At(id).parent = *parent;
-  Inode& dir = At(*parent);
-  dir.children->emplace(BaseName(path), id);
-  dir.mtime_unix_ms = now;
+  EntriesOf(*parent).Set(BaseName(path), id);
+  At(*parent).mtime_unix_ms = now;
   return Status::Ok();
 }
 
@@ -297,17 +312,16 @@ Status NamespaceTree::Rename(std::string_view from, std::string_view to, bool re
     const bool moving_dir = At(*source).is_dir;
     if (replaced.is_dir && !moving_dir) return Status::IsADirectory(std::string(to));
     if (!replaced.is_dir && moving_dir) return Status::NotADirectory(std::string(to));
-    if (replaced.is_dir && !replaced.children->empty()) {
+    if (replaced.is_dir && !EntriesOf(*target).empty()) {
       return Status::DirectoryNotEmpty(std::string(to));
     }
     MoveToTrash(*target, std::string(to), now);
   }
-  Inode& old_dir = At(At(*source).parent);
-  old_dir.children->erase(BaseName(from));
-  old_dir.mtime_unix_ms = now;
-  Inode& new_dir = At(*parent);
-  new_dir.children->emplace(BaseName(to), *source);
-  new_dir.mtime_unix_ms = now;
+  const InodeId old_parent = At(*source).parent;
+  EntriesOf(old_parent).Erase(BaseName(from));
+  At(old_parent).mtime_unix_ms = now;
+  EntriesOf(*parent).Set(BaseName(to), *source);
+  At(*parent).mtime_unix_ms = now;
   At(*source).parent = *parent;
   return Status::Ok();
 }
@@ -345,7 +359,7 @@ messages::FileInfo NamespaceTree::Info(InodeId id, std::string name) const {
   info.mtime_unix_ms = node.mtime_unix_ms;
   info.replication = node.replication;
   info.chunk_size = node.chunk_size;
-  info.chunk_count = node.is_dir ? node.children->size() : node.chunks.size();
+  info.chunk_count = node.is_dir ? EntriesOf(id).size() : node.chunks.size();
   return info;
 }
 
@@ -360,14 +374,14 @@ Result<messages::ListResponse> NamespaceTree::List(std::string_view path,
     response.entries.push_back(Info(*id, BaseName(path)));
     return response;
   }
-  auto it = start_after.empty() ? node.children->begin() : node.children->upper_bound(start_after);
-  for (; it != node.children->end(); ++it) {
+  EntriesOf(*id).ForEachAfter(start_after, [&](const Directory::Entry& entry) {
     if (response.entries.size() == limit) {
       response.truncated = true;
-      break;
+      return false;
     }
-    response.entries.push_back(Info(it->second, it->first));
-  }
+    response.entries.push_back(Info(entry.id, std::string(entry.name.view())));
+    return true;
+  });
   return response;
 }
 
@@ -386,7 +400,10 @@ void NamespaceTree::ForEachInode(
     const Inode& node = inodes_.at(id);
     fn(id, name, node);
     if (node.is_dir) {
-      for (const auto& [child_name, child] : *node.children) visit(child, child_name);
+      EntriesOf(id).ForEachAfter("", [&](const Directory::Entry& entry) {
+        visit(entry.id, std::string(entry.name.view()));
+        return true;
+      });
     }
   };
   visit(kRootInode, "");
@@ -400,18 +417,18 @@ Status NamespaceTree::RestoreInode(InodeId id, const std::string& name, Inode in
     return Status::Ok();
   }
   if (inodes_.count(id) != 0) return Status::Corruption("inode " + std::to_string(id) + " twice");
+  if (inode.parent != 0) {
+    auto parent = dirs_.find(inode.parent);
+    if (parent == dirs_.end()) {
+      return Status::Corruption("inode " + std::to_string(id) + " has no parent directory");
+    }
+    parent->second.Set(name, id);
+  }
   if (inode.is_dir) {
-    inode.children = std::make_unique<std::map<std::string, InodeId, std::less<>>>();
+    dirs_.emplace(id, Directory());
     ++directories_;
   } else {
     ++files_;
-  }
-  if (inode.parent != 0) {
-    auto parent = inodes_.find(inode.parent);
-    if (parent == inodes_.end() || !parent->second.is_dir) {
-      return Status::Corruption("inode " + std::to_string(id) + " has no parent directory");
-    }
-    parent->second.children->emplace(name, id);
   }
   inodes_.emplace(id, std::move(inode));
   return Status::Ok();

@@ -1,6 +1,6 @@
 // NamespaceTree: the master's directories and files, and the trash.
 //
-// Names are stored once, in their parent directory's map; an inode keeps its
+// Names are stored once, in their parent's Directory; an inode keeps its
 // parent's id, its attributes and (for a file) its chunk handles. Every
 // mutation either succeeds whole or changes nothing and returns why, so the
 // master can apply a request, and log it only if it succeeded; replaying the
@@ -22,25 +22,30 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/master/chunk_list.h"
+#include "actors/master/directory.h"
 #include "messages/client_master.h"
 #include "messages/status.h"
 
 namespace bucket::master {
 
 using InodeId = std::uint64_t;
-using ChunkHandle = std::uint64_t;
 inline constexpr InodeId kRootInode = 1;
 
+// One file or directory. Kept small (40 bytes): the master holds one per
+// name. A directory's entries are in the tree's Directory for its id.
 struct Inode {
   InodeId parent = 0;
-  bool is_dir = false;
-  std::uint8_t replication = 0;
-  std::uint64_t chunk_size = 0;
-  std::int64_t mtime_unix_ms = 0;
   std::uint64_t size = 0;
-  std::vector<ChunkHandle> chunks;  // files: chunk i of the file
-  std::unique_ptr<std::map<std::string, InodeId, std::less<>>> children;  // directories
+  std::int64_t mtime_unix_ms = 0;
+  ChunkList chunks;              // files: chunk i of the file
+  std::uint32_t chunk_size = 0;  // at most kChunkSizeMax
+  std::uint8_t replication = 0;
+  bool is_dir = false;
 };
+
+// Chunk sizes are multiples of 64 KiB up to 1 GiB (checked where requests arrive).
+inline constexpr std::uint64_t kChunkSizeMax = 1ull << 30;
 
 struct TrashEntry {
   std::string path;  // where it was
@@ -88,6 +93,10 @@ class NamespaceTree {
   // Queries.
   Result<InodeId> Lookup(std::string_view path) const;
   const Inode* Find(InodeId id) const;
+  // Calls `fn(name, child)` for each entry of directory `dir`, in name order
+  // (nothing for a file or an unknown id).
+  void ForEachChild(InodeId dir,
+                    const std::function<void(const std::string& name, InodeId child)>& fn) const;
   messages::FileInfo Info(InodeId id, std::string name) const;
   Result<messages::ListResponse> List(std::string_view path, std::string_view start_after,
                                       std::uint32_t limit) const;
@@ -126,8 +135,12 @@ class NamespaceTree {
   void CopySubtree(InodeId source, InodeId parent, const std::string& name, std::int64_t now,
                    std::vector<ChunkHandle>* shared);
   Inode& At(InodeId id) { return inodes_.at(id); }
+  // The entries of directory `id`. REQUIRES: `id` is a directory.
+  Directory& EntriesOf(InodeId id) { return dirs_.at(id); }
+  const Directory& EntriesOf(InodeId id) const { return dirs_.at(id); }
 
   std::unordered_map<InodeId, Inode> inodes_;
+  std::unordered_map<InodeId, Directory> dirs_;
   std::map<std::uint64_t, TrashEntry> trash_;
   std::multimap<std::string, std::uint64_t, std::less<>> trash_by_path_;
   InodeId next_inode_ = kRootInode + 1;

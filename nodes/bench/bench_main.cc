@@ -29,6 +29,13 @@ int ParseInt(const config::CommandLine& cli, const char* flag, int fallback) {
   }
 }
 
+// A benchmark that failed once its cluster is up: returning (not exiting)
+// lets the cluster's destructor stop the processes it started.
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "%s: %s\n", kProgram, message.c_str());
+  return 1;
+}
+
 int Meta(const config::CommandLine& cli, bench::BenchCluster& cluster) {
   bench::MetaOptions options;
   options.clients = ParseInt(cli, "--clients", 8);
@@ -42,7 +49,7 @@ int Meta(const config::CommandLine& cli, bench::BenchCluster& cluster) {
   auto results = bench::RunMetaBench(cluster.client(), options, [&](const std::string& phase) {
     if (master_pid != 0) rss[phase] = bench::ResidentBytes(master_pid);
   });
-  if (!results.ok()) config::ExitWithError(kProgram, results.status().ToString());
+  if (!results.ok()) return Fail(results.status().ToString());
   // A checkpoint running off the loop holds a second copy of the state for a
   // while; the reading after the stats (nothing added) sees it gone or not.
   const std::uint64_t after_create = std::min(rss["create"], rss["stat"]);
@@ -165,7 +172,7 @@ int Data(const config::CommandLine& cli, const std::string& which, bench::BenchC
   }
   limit_options.chain_hops.insert(limit_options.chain_hops.begin(), 1);
   auto limits = bench::MeasureLimits(limit_options);
-  if (!limits.ok()) config::ExitWithError(kProgram, limits.status().ToString());
+  if (!limits.ok()) return Fail(limits.status().ToString());
   if (which == "limits") {
     if (cli.Has("--json")) {
       client::JsonWriter json;
@@ -180,17 +187,20 @@ int Data(const config::CommandLine& cli, const std::string& which, bench::BenchC
   }
   std::vector<bench::Figure> figures;
   for (int r : replications) {
-    auto run = [&](auto bench_fn) {
+    auto run = [&](auto bench_fn) -> Status {
       auto got = bench_fn(cluster.client(), options, r);
-      if (!got.ok()) config::ExitWithError(kProgram, got.status().ToString());
+      if (!got.ok()) return got.status();
       for (auto& f : *got) {
         AttachLimit(f, *limits, cli.Has("--secure"));
         figures.push_back(std::move(f));
       }
+      return Status::Ok();
     };
-    if (which == "write" || which == "data") run(bench::BenchWrite);
-    if (which == "read" || which == "data") run(bench::BenchRead);
-    if (which == "append" || which == "data") run(bench::BenchAppend);
+    Status ran;
+    if (ran.ok() && (which == "write" || which == "data")) ran = run(bench::BenchWrite);
+    if (ran.ok() && (which == "read" || which == "data")) ran = run(bench::BenchRead);
+    if (ran.ok() && (which == "append" || which == "data")) ran = run(bench::BenchAppend);
+    if (!ran.ok()) return Fail(ran.ToString());
   }
   std::vector<std::pair<std::string, std::uint64_t>> peaks;
   for (const auto& [name, pid] : cluster.Pids()) peaks.emplace_back(name, bench::PeakResidentBytes(pid));
