@@ -296,8 +296,11 @@ T BucketClient::RunOnLoop(std::function<void(actors::Context&, std::function<voi
 }
 
 Status BucketClient::Write(const std::string& path, std::uint64_t offset, std::string data) {
+  return Write(path, offset, Payload::FromString(std::move(data)));
+}
+
+Status BucketClient::Write(const std::string& path, std::uint64_t offset, Payload payload) {
   BUCKET_RETURN_IF_ERROR(ValidatePath(path));
-  Payload payload = Payload::FromString(std::move(data));
   return RunOnLoop<Status>([&](actors::Context& ctx, std::function<void(Status)> done) {
     files_->Write(ctx, path, offset, payload,
                   [done](const Status& s, actors::Context&) { done(s); });
@@ -367,27 +370,34 @@ Status BucketClient::Put(int fd, const std::string& path, const TransferOptions&
   const std::uint64_t total =
       (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<std::uint64_t>(st.st_size) : 0;
   constexpr std::size_t kBlock = 64 << 20;
+  // Two blocks, used in turn: the next is read from the local file while the
+  // other is written. They are reused, not allocated per block: fresh memory
+  // would be fresh pages the kernel zeroes first, a cost as large as the copy.
+  std::shared_ptr<std::string> blocks[2];
   std::uint64_t offset = 0;
   std::future<Status> in_flight;
-  // The next block is read from the local file while the previous one is written.
-  for (;;) {
-    std::string block(kBlock, '\0');
+  for (int turn = 0;; turn ^= 1) {
+    // A block is refilled only once nobody else holds it: the write that used
+    // it has returned, and the sockets let go of its pieces.
+    auto& block = blocks[turn];
+    if (!block || block.use_count() > 1) block = std::make_shared<std::string>(kBlock, '\0');
     std::size_t filled = 0;
     while (filled < kBlock) {
-      const ssize_t n = ::read(fd, block.data() + filled, kBlock - filled);
+      const ssize_t n = ::read(fd, block->data() + filled, kBlock - filled);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return Status::IoError(std::string("reading the local file: ") + std::strerror(errno));
       if (n == 0) break;
       filled += static_cast<std::size_t>(n);
     }
-    block.resize(filled);
     if (in_flight.valid()) {
       BUCKET_RETURN_IF_ERROR(in_flight.get());
       if (options.progress) options.progress(offset, total);
     }
     if (filled == 0) break;
-    in_flight = std::async(std::launch::async, [this, path, offset, block = std::move(block)]() mutable {
-      return Write(path, offset, std::move(block));
+    Payload bytes =
+        Payload::Wrap(block, reinterpret_cast<const std::uint8_t*>(block->data()), filled);
+    in_flight = std::async(std::launch::async, [this, path, offset, bytes]() {
+      return Write(path, offset, bytes);
     });
     offset += filled;
   }

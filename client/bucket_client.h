@@ -114,6 +114,9 @@ class BucketClient {
   // Data. Write returns once every byte is on every replica (see the README
   // for what that means on disk). Read returns fewer bytes only past the end.
   Status Write(const std::string& path, std::uint64_t offset, std::string data);
+  // The same for bytes the caller shares (Payload::Wrap): nothing is copied.
+  // They must stay unchanged while any copy of the Payload lives.
+  Status Write(const std::string& path, std::uint64_t offset, Payload data);
   Result<std::string> Read(const std::string& path, std::uint64_t offset, std::uint64_t length);
   // Record append of raw bytes (at most a quarter chunk): atomic, at least
   // once; returns the file offset where they stand on every replica.

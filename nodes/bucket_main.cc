@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "actors/runtime/bulk_memory.h"
 #include "client/bucket_client.h"
 #include "client/shell/repl.h"
 #include "client/shell/shell.h"
@@ -16,6 +17,8 @@
 using namespace bucket;
 
 int main(int argc, char** argv) {
+  // Received pieces' memory is reused rather than faulted in afresh (see bulk_memory.h).
+  bucket::runtime::KeepFreedMemoryForReuse(256u << 20);
   config::CommandLine cli(
       "bucket", "[--config client.toml | --master ENDPOINT] [-c 'CMD; CMD' | COMMAND ARGS...]",
       "The Bucket shell. With no command on a terminal it is interactive (line editing,\n"

@@ -1,7 +1,9 @@
 // bucket-chunkserver: one chunkserver node. Composition only.
+#include <algorithm>
 #include <random>
 
 #include "actors/chunkserver/open_chunkserver.h"
+#include "actors/runtime/bulk_memory.h"
 #include "actors/runtime/zmq_runtime.h"
 #include "actors/storage/posix_file_system.h"
 #include "config/command_line.h"
@@ -28,6 +30,10 @@ int main(int argc, char** argv) {
   auto loaded = config::LoadChunkserverConfig(cli.Get("--config"));
   if (!loaded.ok()) config::ExitWithError(program, loaded.status().message());
   const config::ChunkserverConfig& cfg = *loaded;
+  // Pushed pieces come and go all the time; their memory is reused, not
+  // handed back and faulted in again. A quarter of the push buffers' bound is
+  // kept, so the process stays within its buffers and a little more.
+  runtime::KeepFreedMemoryForReuse(std::max<std::uint64_t>(cfg.buffer_memory_bytes / 4, 16 << 20));
   auto log = config::MakeLogger(cfg.node_id, cfg.log);
   if (!log.ok()) config::ExitWithError(program, log.status().message());
 

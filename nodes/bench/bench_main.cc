@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "actors/runtime/bulk_memory.h"
 #include "client/json_writer.h"
 #include "config/command_line.h"
 #include "config/load_config.h"
@@ -236,6 +237,8 @@ int Data(const config::CommandLine& cli, const std::string& which, bench::BenchC
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Received pieces' memory is reused rather than faulted in afresh (see bulk_memory.h).
+  bucket::runtime::KeepFreedMemoryForReuse(256u << 20);
   config::CommandLine cli(
       kProgram,
       "write|read|append|data|limits|meta [options] [--master ENDPOINT | --config client.toml]",

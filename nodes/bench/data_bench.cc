@@ -17,15 +17,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Incompressible bytes, made once: the cost of making them is not measured.
-const std::string& RandomBlock(std::size_t size) {
-  static std::string block;
-  if (block.size() < size) {
+std::shared_ptr<const std::string> RandomBlock(std::size_t size) {
+  static std::shared_ptr<std::string> block = std::make_shared<std::string>();
+  if (block->size() < size) {
     std::mt19937_64 random(42);
-    block.resize(size);
+    auto made = std::make_shared<std::string>(size, '\0');
     for (std::size_t i = 0; i + 8 <= size; i += 8) {
       const std::uint64_t word = random();
-      std::memcpy(block.data() + i, &word, 8);
+      std::memcpy(made->data() + i, &word, 8);
     }
+    block = std::move(made);
   }
   return block;
 }
@@ -73,13 +74,16 @@ Status WriteFile(client::BucketClient& c, const std::string& path, std::uint64_t
   create.overwrite = true;
   BUCKET_RETURN_IF_ERROR(c.Create(path, create));
   const std::uint64_t step = options.chunk_size;
-  const std::string& source = RandomBlock(step);
+  // Every block is the same shared bytes, written without a copy (as a
+  // program writing from its own buffers would).
+  const auto source = RandomBlock(step);
   std::future<Status> in_flight;
   for (std::uint64_t offset = 0; offset < size; offset += step) {
-    std::string block = source.substr(0, std::min(step, size - offset));
+    Payload block = Payload::Wrap(source, reinterpret_cast<const std::uint8_t*>(source->data()),
+                                  std::min(step, size - offset));
     if (in_flight.valid()) BUCKET_RETURN_IF_ERROR(in_flight.get());
-    in_flight = std::async(std::launch::async, [&c, path, offset, b = std::move(block)]() mutable {
-      return c.Write(path, offset, std::move(b));
+    in_flight = std::async(std::launch::async, [&c, path, offset, block]() {
+      return c.Write(path, offset, block);
     });
   }
   return in_flight.valid() ? in_flight.get() : Status::Ok();
@@ -191,7 +195,7 @@ Result<std::vector<Figure>> BenchRead(const config::ClientConfig& config,
 Result<std::vector<Figure>> BenchAppend(const config::ClientConfig& config,
                                         const DataOptions& options, int replication) {
   std::vector<Figure> figures;
-  const std::string record = RandomBlock(options.record_size).substr(0, options.record_size);
+  const std::string record = RandomBlock(options.record_size)->substr(0, options.record_size);
   for (int clients : ClientCounts(options)) {
     const std::uint64_t records = options.file_size / options.record_size / clients;
     auto prepare = [&](int run) -> Status {

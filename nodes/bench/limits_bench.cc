@@ -22,11 +22,12 @@ double SecondsSince(Clock::time_point start) {
 
 // A PUSH source, `hops` PULL->PUSH forwarders (the last one only PULLs), over
 // loopback TCP; every piece crosses every hop. Pieces go out zero-copy from
-// one buffer, as the client sends them.
+// one buffer, as the client sends them. Each hop and the source has its own
+// ZeroMQ context (its own I/O thread), as each node of a cluster does.
 // With `curve`, every link is CurveZMQ-encrypted (the hops as servers, with no
 // ZAP handler: the cost of the cipher, not of the allow-list).
 double ZmqChain(const LimitOptions& options, int hops, bool crc_each_hop, bool curve = false) {
-  zmq::context_t context(1);
+  zmq::context_t context(1);  // the source's
   char server_public[41], server_secret[41], client_public[41], client_secret[41];
   if (curve && (zmq_curve_keypair(server_public, server_secret) != 0 ||
                 zmq_curve_keypair(client_public, client_secret) != 0)) {
@@ -53,14 +54,15 @@ double ZmqChain(const LimitOptions& options, int hops, bool crc_each_hop, bool c
   std::vector<std::thread> threads;
   for (int hop = 0; hop < hops; ++hop) {
     threads.emplace_back([&, hop] {
-      zmq::socket_t in(context, zmq::socket_type::pull);
+      zmq::context_t hop_context(1);
+      zmq::socket_t in(hop_context, zmq::socket_type::pull);
       as_server(in);
       in.bind("tcp://127.0.0.1:*");
       bound[hop].set_value(in.get(zmq::sockopt::last_endpoint));
       wired.wait();
       std::optional<zmq::socket_t> out;
       if (hop + 1 < hops) {
-        out.emplace(context, zmq::socket_type::push);
+        out.emplace(hop_context, zmq::socket_type::push);
         as_client(*out);
         out->connect(endpoints[hop + 1]);
       }
