@@ -53,20 +53,13 @@ ReplicaVerdict ChunkTable::AddReplica(ChunkHandle handle, NodeIndex node, std::u
 void ChunkTable::RemoveReplica(ChunkHandle handle, NodeIndex node) {
   auto it = chunks_.find(handle);
   if (it == chunks_.end()) return;
-  auto& replicas = it->second.replicas;
-  replicas.erase(std::remove_if(replicas.begin(), replicas.end(),
-                                [&](const Replica& r) { return r.node == node; }),
-                 replicas.end());
+  it->second.replicas.RemoveIf([&](const Replica& r) { return r.node == node; });
 }
 
 std::size_t ChunkTable::RemoveNode(NodeIndex node) {
   std::size_t removed = 0;
   for (auto& [handle, info] : chunks_) {
-    const auto before = info.replicas.size();
-    info.replicas.erase(std::remove_if(info.replicas.begin(), info.replicas.end(),
-                                       [&](const Replica& r) { return r.node == node; }),
-                        info.replicas.end());
-    removed += before - info.replicas.size();
+    removed += info.replicas.RemoveIf([&](const Replica& r) { return r.node == node; });
   }
   return removed;
 }

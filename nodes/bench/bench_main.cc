@@ -13,6 +13,7 @@
 #include "nodes/bench/bench_cluster.h"
 #include "nodes/bench/data_bench.h"
 #include "nodes/bench/limits_bench.h"
+#include "nodes/bench/memory_bench.h"
 #include "nodes/bench/meta_bench.h"
 
 using namespace bucket;
@@ -58,6 +59,7 @@ int Meta(const config::CommandLine& cli, bench::BenchCluster& cluster) {
       rss.count("create") && options.files > 0
           ? static_cast<double>(after_create - rss["start"]) / options.files
           : 0;
+  const bench::StructureMemory structures = bench::MeasureMasterStructures(1000000, 1000000);
   if (cli.Has("--json")) {
     client::JsonWriter json;
     json.BeginObject().Field("benchmark", std::string("meta"))
@@ -75,6 +77,8 @@ int Meta(const config::CommandLine& cli, bench::BenchCluster& cluster) {
           .Field("master_rss_after_stat_bytes", rss["stat"])
           .Field("master_bytes_per_file", per_file);
     }
+    json.Field("structure_bytes_per_file", structures.bytes_per_file)
+        .Field("structure_bytes_per_chunk", structures.bytes_per_chunk);
     json.EndObject();
     std::puts(json.text().c_str());
     return 0;
@@ -94,6 +98,9 @@ int Meta(const config::CommandLine& cli, bench::BenchCluster& cluster) {
                 config::FormatSize(rss["start"]).c_str(), config::FormatSize(rss["create"]).c_str(),
                 config::FormatSize(rss["stat"]).c_str(), per_file);
   }
+  std::printf("master structures, measured in this process: %.0f bytes per file (1M empty "
+              "files), %.0f bytes per chunk (1M chunks, 3 replicas each)\n",
+              structures.bytes_per_file, structures.bytes_per_chunk);
   return 0;
 }
 

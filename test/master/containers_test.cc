@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/master/chunk_list.h"
+#include "actors/master/replica_list.h"
 
 namespace bucket::master {
 namespace {
@@ -145,6 +146,36 @@ TEST_CASE("chunk list: grows one handle at a time, copies, and compares", "[unit
   CHECK(ChunkList(model).ToVector() == model);
   ChunkList empty_copy = ChunkList(std::vector<ChunkHandle>{});
   CHECK(empty_copy.empty());
+}
+
+TEST_CASE("replica list: three in place, more on the heap, removals and copies",
+          "[unit][master]") {
+  ReplicaList list;
+  CHECK(list.empty());
+  for (NodeIndex n = 0; n < 7; ++n) {
+    list.push_back({n, 100 + n});
+    REQUIRE(list.size() == n + 1);
+    for (NodeIndex k = 0; k <= n; ++k) {
+      REQUIRE(list[k].node == k);
+      REQUIRE(list[k].version == 100 + k);
+    }
+  }
+  ReplicaList copy = list;
+  CHECK(list.RemoveIf([](const Replica& r) { return r.node % 2 == 0; }) == 4);
+  REQUIRE(list.size() == 3);
+  CHECK(list[0].node == 1);
+  CHECK(list[1].node == 3);
+  CHECK(list[2].node == 5);
+  CHECK(copy.size() == 7);  // the copy kept its own
+  for (Replica& r : copy) r.version = 1;
+  CHECK(list[0].version == 101);
+  copy = list;
+  CHECK(copy.size() == 3);
+  CHECK(copy[2].node == 5);
+  CHECK(copy.RemoveIf([](const Replica&) { return true; }) == 3);
+  CHECK(copy.empty());
+  copy.push_back({9, 9});
+  CHECK(copy[0].node == 9);
 }
 
 }  // namespace
