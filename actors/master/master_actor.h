@@ -213,6 +213,10 @@ class MasterActor : public actors::Actor {
   // --- leases (master_leases.cc) ---
   void OnLeaseRequest(const actors::Inbound& in, const messages::LeaseRequest& r,
                       actors::Context& ctx);
+  // True while some primary may hold a lease on `handle`: one this master
+  // granted and that has not expired, or one granted before it started whose
+  // logged end has not passed. No copy or move of the chunk starts until not.
+  bool MayBeLeased(ChunkHandle handle, actors::Context& ctx) const;
   void LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t index,
                 const std::vector<std::string>& failed, const actors::Inbound& waiter,
                 actors::Context& ctx);

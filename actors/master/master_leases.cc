@@ -113,6 +113,13 @@ void MasterActor::OnLeaseRequest(const Inbound& in, const messages::LeaseRequest
   StartGrant(std::move(grant), ctx);
 }
 
+bool MasterActor::MayBeLeased(ChunkHandle handle, Context& ctx) const {
+  if (leases_.Held(handle, ctx.now()) != nullptr) return true;
+  const ChunkInfo* chunk = state_.chunks().Find(handle);
+  return chunk != nullptr && leases_.Last(handle) == nullptr &&
+         chunk->lease_until_unix_ms > ctx.unix_ms();
+}
+
 void MasterActor::LeaseFor(ChunkHandle handle, InodeId inode, std::uint64_t index,
                            const std::vector<std::string>& failed, const Inbound& waiter,
                            Context& ctx) {

@@ -102,7 +102,7 @@ void MasterActor::OnRepairScan(Context& ctx) {
     if (counted >= wanted) {
       under_since_.erase(handle);
       // Surplus (a dead node came back, a move finished): drop one, never below the factor.
-      if (counted > wanted && leases_.Held(handle, ctx.now()) == nullptr) {
+      if (counted > wanted && !MayBeLeased(handle, ctx)) {
         NodeIndex fullest = live.front();
         for (NodeIndex node : live) {
           if (chunkservers_.ByIndex(node)->utilization() >
@@ -201,6 +201,10 @@ bool MasterActor::StartRepair(ChunkHandle handle, std::optional<NodeIndex> remov
     }
     return false;
   }
+  // A lease granted before this master restarted: its primary is unknown, so
+  // it cannot be revoked; the copy waits for its logged end (an append the
+  // primary takes meanwhile would be missing from the copy).
+  if (MayBeLeased(handle, ctx)) return false;
   std::map<NodeIndex, int> busy;  // clones each node takes part in
   for (const auto& [h, r] : repairs_) {
     ++busy[r.source];
@@ -422,7 +426,7 @@ void MasterActor::OnRebalanceScan(Context& ctx) {
   // Healthy, idle chunks of the fullest node move to the emptiest (clone, then remove).
   std::vector<ChunkHandle> movable;
   state_.chunks().ForEach([&](ChunkHandle handle, const ChunkInfo& info) {
-    if (repairs_.count(handle) != 0 || leases_.Held(handle, ctx.now()) != nullptr) return;
+    if (repairs_.count(handle) != 0 || MayBeLeased(handle, ctx)) return;
     if (CountedReplicas(handle) < WantedReplicas(info)) return;
     bool on_fullest = false, on_emptiest = false;
     for (const Replica& r : info.replicas) {
