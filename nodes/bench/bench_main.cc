@@ -41,7 +41,7 @@ int Fail(const std::string& message) {
 int Meta(const config::CommandLine& cli, bench::BenchCluster& cluster) {
   bench::MetaOptions options;
   options.clients = ParseInt(cli, "--clients", 8);
-  options.files = ParseInt(cli, "--files", 20000);
+  options.files = ParseInt(cli, "--files", 200000);
   options.depth = ParseInt(cli, "--depth", 16);
   pid_t master_pid = 0;
   for (const auto& [name, pid] : cluster.Pids()) {
@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
   cli.Option("--replication", "R", "only this replication factor", "1 and 3");
   cli.Option("--runs", "N", "runs per figure", "3");
   cli.Option("--dir", "DIR", "where a started cluster keeps its data", "/tmp");
-  cli.Option("--files", "N", "files to create (meta)", "20000");
+  cli.Option("--files", "N", "files to create (meta)", "200000");
   cli.Option("--depth", "D", "requests in flight per client (meta)", "16");
   cli.Option("--master", "ENDPOINT", "use the running cluster whose master's rpc is ENDPOINT");
   cli.Option("--config", "FILE", "use the running cluster named by this client.toml");
@@ -275,7 +275,7 @@ int main(int argc, char** argv) {
   cli.Flag("--secure", "start the cluster with CurveZMQ on (init --secure); limits add encrypted chains");
   cli.Example("bucket-bench write --replication 3 --size 1GiB");
   cli.Example("bucket-bench data --json > figures.json");
-  cli.Example("bucket-bench meta --clients 8 --files 20000");
+  cli.Example("bucket-bench meta --clients 8 --files 200000");
   cli.ParseOrExit(argc, argv);
   if (cli.positional().empty()) config::ExitWithError(kProgram, "no benchmark given (try data)", 2);
   const std::string which = cli.positional()[0];

@@ -16,7 +16,7 @@ namespace bucket::bench {
 
 struct MetaOptions {
   int clients = 8;
-  int files = 20000;
+  int files = 200000;
   int depth = 16;  // requests in flight per client
   int lists_per_client = 200;
 };
