@@ -33,21 +33,26 @@ std::map<std::string, std::string> ChunkFiles(const std::string& data_dir) {
   return files;
 }
 
+// Puts `size` random bytes as `remote` with `program` (put/get commands), gets
+// them back, and checks they are the same.
+void PutAndGetBack(LocalCluster& cluster, const std::string& program, const std::string& remote,
+                   std::size_t size, std::uint64_t seed) {
+  const std::string in = cluster.temp() / "in.bin", out = cluster.temp() / "out.bin";
+  const std::string data = RandomFile(in, size, seed);
+  auto put = RunCommand({Program(program), "--config", cluster.client_config(), "put", in, remote});
+  INFO(put.output);
+  REQUIRE(put.exit_code == 0);
+  auto get = RunCommand({Program(program), "--config", cluster.client_config(), "get", remote, out});
+  INFO(get.output);
+  REQUIRE(get.exit_code == 0);
+  CHECK(ReadFile(out) == data);
+}
+
 TEST_CASE("data path: a file put through the chain comes back, identical on every replica",
           "[integration]") {
   LocalCluster cluster;
   cluster.Up();
-  const std::string in = cluster.temp() / "in.bin", out = cluster.temp() / "out.bin";
-  const std::string data = RandomFile(in, 5 * (1 << 20) + 4321, 1);
-  auto put = RunCommand({Program("copy_file"), "--config", cluster.client_config(), "put", in,
-                         "/data/in.bin"});
-  INFO(put.output);
-  REQUIRE(put.exit_code == 0);
-  auto get = RunCommand({Program("copy_file"), "--config", cluster.client_config(), "get",
-                         "/data/in.bin", out});
-  INFO(get.output);
-  REQUIRE(get.exit_code == 0);
-  CHECK(ReadFile(out) == data);
+  PutAndGetBack(cluster, "copy_file", "/data/in.bin", 5 * (1 << 20) + 4321, 1);
 
   auto first = ChunkFiles(cluster.DataDir(1));
   CHECK(first.size() == 6);
@@ -60,19 +65,9 @@ TEST_CASE("data path: a put of several 64MiB blocks, read from the local file in
           "[integration]") {
   LocalCluster cluster;
   cluster.Up();
-  const std::string in = cluster.temp() / "big.bin", out = cluster.temp() / "big.out";
   // Three blocks: the third is read into the first one's buffer, which must by
   // then be free (a buffer refilled too early would corrupt the first block).
-  const std::string data = RandomFile(in, 2 * (64 << 20) + (3 << 20) + 17, 2);
-  auto put = RunCommand({Program("bucket"), "--config", cluster.client_config(), "put", in,
-                         "/big.bin"});
-  INFO(put.output);
-  REQUIRE(put.exit_code == 0);
-  auto get = RunCommand({Program("bucket"), "--config", cluster.client_config(), "get",
-                         "/big.bin", out});
-  INFO(get.output);
-  REQUIRE(get.exit_code == 0);
-  CHECK(ReadFile(out) == data);
+  PutAndGetBack(cluster, "bucket", "/big.bin", 2 * (64 << 20) + (3 << 20) + 17, 2);
 }
 
 TEST_CASE("data path: record appends from several processes land whole, each once",
