@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <future>
@@ -142,10 +143,12 @@ template <typename R>
 Result<R> BucketClient::CallMaster(messages::Message request, std::int64_t timeout_ms,
                                   int attempts) {
   if (InCallback()) return BlockedInCallback();
-  std::promise<Result<R>> promise;
-  auto future = promise.get_future();
+  // Shared with the callback: if the loop stops and drops it unrun, the
+  // promise breaks and the wait ends rather than hanging.
+  auto promise = std::make_shared<std::promise<Result<R>>>();
+  auto future = promise->get_future();
   CallMasterAsync<R>(
-      std::move(request), [&promise](Result<R> reply) { promise.set_value(std::move(reply)); },
+      std::move(request), [promise](Result<R> reply) { promise->set_value(std::move(reply)); },
       timeout_ms, attempts);
   return future.get();
 }
@@ -237,9 +240,10 @@ Result<std::vector<FileInfo>> BucketClient::List(const std::string& path) {
 
 Result<FileStat> BucketClient::Stat(const std::string& path) {
   if (InCallback()) return BlockedInCallback();
-  std::promise<Result<FileStat>> promise;
-  StatAsync(path, [&promise](Result<FileStat> stat) { promise.set_value(std::move(stat)); });
-  return promise.get_future().get();
+  auto promise = std::make_shared<std::promise<Result<FileStat>>>();
+  auto future = promise->get_future();
+  StatAsync(path, [promise](Result<FileStat> stat) { promise->set_value(std::move(stat)); });
+  return future.get();
 }
 
 Result<messages::FsckResponse> BucketClient::Fsck(const std::string& path) {
@@ -381,6 +385,8 @@ Status BucketClient::Put(int fd, const std::string& path, const TransferOptions&
     // it has returned, and the sockets let go of its pieces.
     auto& block = blocks[turn];
     if (!block || block.use_count() > 1) block = std::make_shared<std::string>(kBlock, '\0');
+    // Whoever let go of it did so before this refill (use_count is relaxed).
+    std::atomic_thread_fence(std::memory_order_acquire);
     std::size_t filled = 0;
     while (filled < kBlock) {
       const ssize_t n = ::read(fd, block->data() + filled, kBlock - filled);

@@ -22,7 +22,7 @@ namespace bucket::master {
 
 using ChunkHandle = std::uint64_t;
 
-// Fields ordered so that the entry packs tight (80 bytes): one per chunk.
+// Fields ordered so that the entry packs tight (88 bytes): one per chunk.
 struct ChunkInfo {
   std::uint64_t version = 1;
   // Versions up to here were issued once (and a lower one adopted since):

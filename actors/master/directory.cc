@@ -68,7 +68,11 @@ bool Directory::Erase(std::string_view name) {
   if (it == page.end() || !(it->name == name)) return false;
   page.erase(it);
   --size_;
-  if (page.empty()) pages_.erase(pages_.begin() + static_cast<std::ptrdiff_t>(index));
+  if (page.empty()) {
+    pages_.erase(pages_.begin() + static_cast<std::ptrdiff_t>(index));
+  } else if (page.size() < page.capacity() / 4) {
+    page.shrink_to_fit();  // a directory emptied out gives its memory back
+  }
   return true;
 }
 

@@ -24,7 +24,7 @@ messages::NamespaceResponse ResponseOf(const Status& status) {
 
 void MasterActor::MutateNamespace(const Inbound& in, const LogRecord& record,
                                   const RetryKey& key, Context& ctx) {
-  if (state_.AlreadyApplied(key)) {
+  if (state_.AlreadyApplied(key, ctx.unix_ms())) {
     // A resend of a request that succeeded: answer as the first try was.
     ReplyWhenDurable(in, ResponseOf(Status::Ok()), ctx);
     return;

@@ -29,7 +29,7 @@ void CollectChunks(const NamespaceTree& tree, InodeId id, std::vector<ChunkHandl
 void MasterActor::OnSnapshot(const Inbound& in, const messages::SnapshotRequest& r,
                              Context& ctx) {
   const RetryKey key = KeyOf(in);
-  if (state_.AlreadyApplied(key)) {
+  if (state_.AlreadyApplied(key, ctx.unix_ms())) {
     ReplyWhenDurable(in, messages::NamespaceResponse{Code::kOk, ""}, ctx);
     return;
   }

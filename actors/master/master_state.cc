@@ -9,8 +9,8 @@ void MasterState::Remember(const RetryKey& key, std::int64_t unix_ms) {
   if (!key.empty()) retry_.Insert(key.client_id, key.request_id, unix_ms);
 }
 
-bool MasterState::AlreadyApplied(const RetryKey& key) const {
-  return !key.empty() && retry_.Contains(key.client_id, key.request_id);
+bool MasterState::AlreadyApplied(const RetryKey& key, std::int64_t now_unix_ms) const {
+  return !key.empty() && retry_.Contains(key.client_id, key.request_id, now_unix_ms);
 }
 
 void MasterState::DropReferences(const std::vector<ChunkHandle>& handles, Applied* applied) {

@@ -30,8 +30,9 @@ class MasterState {
   // in replay a failure means the log is corrupt.
   Result<Applied> Apply(const LogRecord& record);
 
-  // True if this (client, request) mutation already succeeded.
-  bool AlreadyApplied(const RetryKey& key) const;
+  // True if this (client, request) mutation succeeded within the retry
+  // cache's window before `now_unix_ms`.
+  bool AlreadyApplied(const RetryKey& key, std::int64_t now_unix_ms) const;
 
   NamespaceTree& tree() { return tree_; }
   const NamespaceTree& tree() const { return tree_; }

@@ -3,68 +3,84 @@
 #include <algorithm>
 
 namespace bucket::master {
+namespace {
+
+bool EarlierRequest(const auto& entry, std::uint64_t request_id) {
+  return entry.request_id < request_id;
+}
+
+}  // namespace
+
+void RetryCache::Entries::pop_front() {
+  ++head;
+  // Compact once the dropped front is half the vector: O(1) per pop overall.
+  if (head * 2 >= items.size()) {
+    items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+    if (items.capacity() > 4 * items.size() + 4) items.shrink_to_fit();
+  }
+}
+
+const RetryCache::Entry* RetryCache::Find(const Entries& entries,
+                                          std::uint64_t request_id) const {
+  auto at = std::lower_bound(entries.begin(), entries.end(), request_id,
+                             EarlierRequest<Entry>);
+  return at != entries.end() && at->request_id == request_id ? &*at : nullptr;
+}
+
+void RetryCache::Unindex(const std::string& client, const Entries& entries) {
+  if (!entries.empty()) fronts_.erase({entries.front().unix_ms, &client});
+}
+
+void RetryCache::Index(const std::string& client, const Entries& entries) {
+  if (!entries.empty()) fronts_.insert({entries.front().unix_ms, &client});
+}
 
 void RetryCache::Insert(const std::string& client_id, std::uint64_t request_id,
                         std::int64_t unix_ms) {
-  Entries& entries = clients_[client_id];
+  auto client = clients_.try_emplace(client_id).first;
+  const std::string& name = client->first;
+  Entries& entries = client->second;
+  if (Find(entries, request_id) != nullptr) return;
   Prune(unix_ms, entries);
-  auto at = std::lower_bound(entries.begin(), entries.end(), request_id, EarlierRequest);
-  if (at != entries.end() && at->request_id == request_id) return;
-  entries.insert(at, Entry{request_id, unix_ms});
+  Unindex(name, entries);
+  auto at = std::lower_bound(entries.items.begin() + static_cast<std::ptrdiff_t>(entries.head),
+                             entries.items.end(), request_id, EarlierRequest<Entry>);
+  entries.items.insert(at, Entry{request_id, unix_ms});
+  Index(name, entries);
   ++size_;
 }
 
-bool RetryCache::Contains(const std::string& client_id, std::uint64_t request_id) const {
+bool RetryCache::Contains(const std::string& client_id, std::uint64_t request_id,
+                          std::int64_t now_unix_ms) const {
   auto client = clients_.find(client_id);
   if (client == clients_.end()) return false;
-  const Entries& entries = client->second;
-  auto at = std::lower_bound(entries.begin(), entries.end(), request_id, EarlierRequest);
-  return at != entries.end() && at->request_id == request_id;
+  const Entry* entry = Find(client->second, request_id);
+  return entry != nullptr && entry->unix_ms >= now_unix_ms - window_ms_;
 }
 
-std::size_t RetryCache::DropOlderThan(Entries& entries, std::int64_t cutoff_unix_ms) {
-  // Entries are in request order, and so nearly in time order (a late retry
-  // can put a newer time before an older one, which then waits for it): only
-  // the front is looked at, so a prune costs what it drops.
-  std::size_t dropped = 0;
-  while (!entries.empty() && entries.front().unix_ms < cutoff_unix_ms) {
-    entries.pop_front();
-    ++dropped;
-  }
-  return dropped;
-}
-
-void RetryCache::DropOldest() {
-  auto oldest = clients_.end();
-  for (auto it = clients_.begin(); it != clients_.end(); ++it) {
-    if (it->second.empty()) continue;
-    if (oldest == clients_.end() ||
-        it->second.front().unix_ms < oldest->second.front().unix_ms) {
-      oldest = it;
-    }
-  }
-  if (oldest == clients_.end()) return;
-  oldest->second.pop_front();
-  --size_;
-}
-
-void RetryCache::Prune(std::int64_t now_unix_ms, Entries& inserting) {
+void RetryCache::Prune(std::int64_t now_unix_ms, const Entries& keep) {
+  // Each client's entries are in request order, and so nearly in time order
+  // (a late retry can put a newer time before an older one, which then waits
+  // for it): only fronts are looked at, so a prune costs what it drops.
   const std::int64_t cutoff = now_unix_ms - window_ms_;
-  size_ -= DropOlderThan(inserting, cutoff);
-  if (++inserts_since_sweep_ >= kSweepEvery) {
-    inserts_since_sweep_ = 0;
-    for (auto it = clients_.begin(); it != clients_.end();) {
-      Entries& entries = it->second;
-      size_ -= DropOlderThan(entries, cutoff);
-      // A client with nothing left is forgotten, unless it is inserting now.
-      if (entries.empty() && &entries != &inserting) {
-        it = clients_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+  auto drop_front_of = [&](FrontIndex::iterator oldest, auto expired) {
+    auto client = clients_.find(*oldest->second);
+    Entries& entries = client->second;
+    fronts_.erase(oldest);
+    do {
+      entries.pop_front();
+      --size_;
+    } while (!entries.empty() && expired(entries.front()));
+    Index(client->first, entries);
+    if (entries.empty() && &entries != &keep) clients_.erase(client);
+  };
+  while (!fronts_.empty() && fronts_.begin()->first < cutoff) {
+    drop_front_of(fronts_.begin(), [&](const Entry& e) { return e.unix_ms < cutoff; });
   }
-  while (size_ >= entries_max_ && size_ > 0) DropOldest();
+  while (size_ >= entries_max_ && !fronts_.empty()) {
+    drop_front_of(fronts_.begin(), [](const Entry&) { return false; });
+  }
 }
 
 void RetryCache::ForEach(

@@ -97,7 +97,7 @@ TEST_CASE("oplog: a synced log replays to the same state", "[unit][master]") {
   REQUIRE(recovered.ok());
   CHECK(report.records_replayed == SomeRecords(20).size());
   CHECK(Dump(*recovered) == Dump(written));
-  CHECK(recovered->AlreadyApplied({"c1", 2}));  // the retry cache came back too
+  CHECK(recovered->AlreadyApplied({"c1", 2}, 20));  // the retry cache came back too
   CHECK(recovered->tree().Lookup("/d/renamed").ok());
 }
 
