@@ -43,11 +43,14 @@ void RetryCache::Insert(const std::string& client_id, std::uint64_t request_id,
   Entries& entries = client->second;
   if (Find(entries, request_id) != nullptr) return;
   Prune(unix_ms, entries);
-  Unindex(name, entries);
+  // The index changes only when the client's front does (usually the new
+  // entry goes at the end).
+  const bool new_front = entries.empty() || request_id < entries.front().request_id;
+  if (new_front) Unindex(name, entries);
   auto at = std::lower_bound(entries.items.begin() + static_cast<std::ptrdiff_t>(entries.head),
                              entries.items.end(), request_id, EarlierRequest<Entry>);
   entries.items.insert(at, Entry{request_id, unix_ms});
-  Index(name, entries);
+  if (new_front) Index(name, entries);
   ++size_;
 }
 
