@@ -49,6 +49,15 @@ inline std::uint64_t BlockCount(std::uint64_t chunk_size) {
   return (chunk_size + kBlockBytes - 1) / kBlockBytes;
 }
 
+// The checksum of `length` bytes at `at` in a write's data, already known (a
+// pushed piece's blocks are summed as it arrives), so the write need not read
+// those bytes again to checksum a block they fill.
+struct SegmentCrc {
+  std::uint64_t at = 0;
+  std::uint64_t length = 0;
+  std::uint32_t crc = 0;
+};
+
 std::string EncodeBlockEntries(const std::vector<BlockEntry>& entries);
 std::vector<BlockEntry> DecodeBlockEntries(const char* bytes, std::size_t count);
 

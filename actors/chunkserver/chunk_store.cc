@@ -265,6 +265,23 @@ Result<std::vector<BlockEntry>> ChunkStore::ReadEntries(Files& files, std::uint6
   return DecodeBlockEntries(bytes.data(), count);
 }
 
+Result<std::optional<Payload>> ChunkStore::ViewWholeBlocks(Files& files,
+                                                          const std::vector<BlockEntry>& entries,
+                                                          std::uint64_t first,
+                                                          std::uint64_t span_end) {
+  const std::uint64_t span_start = first * kBlockBytes;
+  for (std::uint64_t i = 0; i < entries.size(); ++i) {
+    const std::uint64_t block_start = span_start + i * kBlockBytes;
+    if (entries[i].covered != std::min(kBlockBytes, span_end - block_start)) {
+      return std::optional<Payload>();
+    }
+  }
+  auto view = files.data->View(span_start, span_end - span_start);
+  if (!view.ok()) return view.status();
+  if (view->size() != span_end - span_start) return std::optional<Payload>();
+  return std::optional<Payload>(std::move(*view));
+}
+
 Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
                                  std::uint64_t length) {
   auto it = chunks_.find(handle);
@@ -275,7 +292,8 @@ Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
   auto files = FilesOf(handle);
   if (!files.ok()) return files.status();
   // Every block touched is read whole (its covered bytes) and verified; the
-  // answer is a slice of that span, so the bytes are copied only by the kernel.
+  // answer is a slice of that span. Where the span is whole written blocks it
+  // is a view of the file's cached pages, so the only copy is the socket's.
   const std::uint64_t first = offset / kBlockBytes;
   const std::uint64_t last = (end - 1) / kBlockBytes;
   auto entries = ReadEntries(*files, first, last - first + 1);
@@ -285,6 +303,20 @@ Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
   // length never reached the header); they are read to verify it, not returned.
   const std::uint64_t span_end = std::max(std::min((last + 1) * kBlockBytes, chunk.length),
                                           last * kBlockBytes + entries->back().covered);
+  if (auto view = ViewWholeBlocks(*files, *entries, first, span_end); !view.ok()) {
+    return Checked(chunk.disk, view.status());
+  } else if (view->has_value()) {
+    for (std::uint64_t b = first; b <= last; ++b) {
+      const BlockEntry& entry = (*entries)[b - first];
+      if (Crc32c((*view)->data() + (b - first) * kBlockBytes, entry.covered) != entry.crc) {
+        return Status::Corruption("chunk " + std::to_string(handle) + " block " +
+                                  std::to_string(b) + " fails its checksum");
+      }
+    }
+    return (*view)->Slice(offset - span_start, end - offset);
+  }
+  // A block with unwritten bytes, or a file shorter than its checksums say:
+  // read into a buffer where the gaps can be zeros.
   std::uint8_t* buffer = nullptr;
   Payload span = Payload::Allocate(span_end - span_start, &buffer);
   auto read = files->data->ReadAt(span_start, buffer, span_end - span_start);
@@ -304,7 +336,8 @@ Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
 }
 
 Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
-                         const std::vector<Payload>& pieces) {
+                         const std::vector<Payload>& pieces,
+                         const std::vector<SegmentCrc>& known) {
   auto it = chunks_.find(handle);
   if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
   const StoredChunk chunk = it->second;
@@ -337,6 +370,7 @@ Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
   // New entries, and the bytes to write: the new data, plus for a block whose
   // data now starts before the write, the zeros between its old data and it.
   std::vector<std::pair<std::uint64_t, std::string>> gaps;  // file offset, zeros
+  auto next_known = known.begin();
   for (std::uint64_t b = first; b <= last; ++b) {
     BlockEntry& entry = (*entries)[b - first];
     const std::uint64_t block_start = b * kBlockBytes;
@@ -344,11 +378,17 @@ Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
     const std::uint64_t write_to = std::min(end, block_start + kBlockBytes) - block_start;
     if (write_from == 0 && write_to >= entry.covered) {
       // The write covers every byte the block held: no old bytes to keep.
+      const std::uint64_t at = block_start - offset;
+      while (next_known != known.end() && next_known->at < at) ++next_known;
       std::uint32_t crc = 0;
-      ForEachSegment(pieces, block_start - offset, block_start + write_to - offset,
-                     [&](const std::uint8_t* p, std::uint64_t n, std::uint64_t) {
-                       crc = Crc32cExtend(crc, p, n);
-                     });
+      if (next_known != known.end() && next_known->at == at && next_known->length == write_to) {
+        crc = next_known->crc;
+      } else {
+        ForEachSegment(pieces, at, at + write_to,
+                       [&](const std::uint8_t* p, std::uint64_t n, std::uint64_t) {
+                         crc = Crc32cExtend(crc, p, n);
+                       });
+      }
       entry = BlockEntry{crc, static_cast<std::uint32_t>(write_to)};
       continue;
     }

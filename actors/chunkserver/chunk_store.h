@@ -21,6 +21,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <set>
 #include <unordered_map>
@@ -69,7 +70,10 @@ class ChunkStore {
   // block touched is verified: a mismatch is kCorruption.
   Result<Payload> Read(std::uint64_t handle, std::uint64_t offset, std::uint64_t length);
   // Writes the concatenation of `pieces` at `offset`, extending the length.
-  Status Write(std::uint64_t handle, std::uint64_t offset, const std::vector<Payload>& pieces);
+  // `known` may give checksums of parts of it (offsets from its start, in
+  // order): a block one of them fills exactly is not summed again.
+  Status Write(std::uint64_t handle, std::uint64_t offset, const std::vector<Payload>& pieces,
+               const std::vector<SegmentCrc>& known = {});
   // Extends the chunk with zeros to `length` (record-append padding).
   Status PadTo(std::uint64_t handle, std::uint64_t length);
   Status Delete(std::uint64_t handle);
@@ -105,6 +109,12 @@ class ChunkStore {
   Status WriteHeader(std::uint64_t handle, const StoredChunk& chunk, Files& files);
   Result<std::vector<BlockEntry>> ReadEntries(Files& files, std::uint64_t first,
                                               std::uint64_t count);
+  // The span of whole blocks from block `first` to `span_end` as a view of the
+  // file's own bytes (no copy), or nullopt when a block has unwritten bytes or
+  // the file is shorter than the span: those need a buffer (zeros, a check).
+  Result<std::optional<Payload>> ViewWholeBlocks(Files& files,
+                                                 const std::vector<BlockEntry>& entries,
+                                                 std::uint64_t first, std::uint64_t span_end);
   // Turns an I/O error on `disk` into a failed disk; passes other errors through.
   Status Checked(std::uint32_t disk, Status status);
   void FailDisk(std::uint32_t disk, const std::string& why);

@@ -53,7 +53,11 @@ void ChunkserverActor::OnPushReserveAnswer(std::uint64_t request_id, Status stat
 
 void ChunkserverActor::OnDataPiece(const Inbound& in, const msg::DataPiece& piece,
                                    Context& ctx) {
-  if (Crc32c(in.payload.data(), in.payload.size()) != piece.crc32c) {
+  // One pass over the bytes checks the piece and sums its blocks for the write.
+  std::vector<std::uint32_t> segment_crcs;
+  segment_crcs.reserve(in.payload.size() / kBlockBytes + 1);
+  if (Crc32cBySegment(in.payload.data(), in.payload.size(), kBlockBytes, &segment_crcs) !=
+      piece.crc32c) {
     // Caught in transit: never kept, never forwarded; the mutation fails.
     log_->warn("{} piece at {} of push {} fails its CRC32C", address_.node_id, piece.offset,
                piece.data_id);
@@ -63,7 +67,7 @@ void ChunkserverActor::OnDataPiece(const Inbound& in, const msg::DataPiece& piec
     return;
   }
   auto complete = buffers_.Add(piece.data_id, piece.offset, piece.total_bytes, in.payload,
-                               ctx.now());
+                               std::move(segment_crcs), ctx.now());
   if (!complete.ok()) {
     log_->warn("{} dropped a piece of push {}: {}", address_.node_id, piece.data_id,
                complete.status().ToString());

@@ -1,5 +1,7 @@
 #include "actors/chunkserver/push_buffers.h"
 
+#include <algorithm>
+
 #include "config/units.h"
 
 namespace bucket::chunkserver {
@@ -26,7 +28,8 @@ Status PushBuffers::Reserve(const std::string& data_id, std::uint64_t bytes, Mil
 }
 
 Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
-                              std::uint64_t total, Payload piece, Millis now) {
+                              std::uint64_t total, Payload piece,
+                              std::vector<std::uint32_t> segment_crcs, Millis now) {
   auto it = buffers_.find(data_id);
   if (it == buffers_.end()) return Status::NotFound("no reservation for push " + data_id);
   Buffer& buffer = it->second;
@@ -34,8 +37,10 @@ Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
     return Status::InvalidArgument("piece outside push " + data_id);
   }
   buffer.last_active = now;
-  if (buffer.pieces.emplace(offset, std::move(piece)).second) {
-    buffer.received += buffer.pieces.at(offset).size();
+  const std::uint64_t size = piece.size();
+  if (buffer.pieces.emplace(offset, Buffer::Piece{std::move(piece), std::move(segment_crcs)})
+          .second) {
+    buffer.received += size;
   }
   return buffer.received >= buffer.total;
 }
@@ -68,12 +73,31 @@ std::vector<Payload> PushBuffers::Pieces(const std::string& data_id) const {
   const Buffer& buffer = buffers_.at(data_id);
   std::uint64_t next = 0;
   for (const auto& [offset, piece] : buffer.pieces) {
-    if (offset + piece.size() <= next) continue;  // wholly inside what came before
-    pieces.push_back(offset < next ? piece.Slice(next - offset, piece.size() - (next - offset))
-                                   : piece);
-    next = offset + piece.size();
+    const Payload& bytes = piece.bytes;
+    if (offset + bytes.size() <= next) continue;  // wholly inside what came before
+    pieces.push_back(offset < next ? bytes.Slice(next - offset, bytes.size() - (next - offset))
+                                   : bytes);
+    next = offset + bytes.size();
   }
   return pieces;
+}
+
+std::vector<SegmentCrc> PushBuffers::SegmentCrcs(const std::string& data_id) const {
+  std::vector<SegmentCrc> known;
+  const Buffer& buffer = buffers_.at(data_id);
+  std::uint64_t next = 0;
+  for (const auto& [offset, piece] : buffer.pieces) {
+    const std::uint64_t size = piece.bytes.size();
+    if (offset + size <= next) continue;
+    if (offset >= next) {  // a piece Pieces returns whole (not a slice)
+      for (std::size_t i = 0; i < piece.segment_crcs.size(); ++i) {
+        const std::uint64_t at = i * kBlockBytes;
+        known.push_back({offset + at, std::min(kBlockBytes, size - at), piece.segment_crcs[i]});
+      }
+    }
+    next = offset + size;
+  }
+  return known;
 }
 
 void PushBuffers::Release(const std::string& data_id) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/chunkserver/chunk_meta.h"
 #include "actors/core/context.h"
 #include "messages/payload.h"
 #include "messages/status.h"
@@ -28,11 +29,12 @@ class PushBuffers {
 
   // Reserves `bytes` for `data_id`; kBusy when they do not fit.
   Status Reserve(const std::string& data_id, std::uint64_t bytes, Millis now);
-  // Keeps a piece of a reserved push. kNotFound without a reservation (or after
-  // it expired); kInvalidArgument for a piece outside it. Returns true once
-  // every byte of the push is here.
+  // Keeps a piece of a reserved push, with the checksums of its kBlockBytes
+  // segments from its start (verified by the caller). kNotFound without a
+  // reservation (or after it expired); kInvalidArgument for a piece outside it.
+  // Returns true once every byte of the push is here.
   Result<bool> Add(const std::string& data_id, std::uint64_t offset, std::uint64_t total,
-                   Payload piece, Millis now);
+                   Payload piece, std::vector<std::uint32_t> segment_crcs, Millis now);
   // Marks a push as damaged in transit; its mutation will fail.
   void MarkCorrupt(const std::string& data_id, std::string why);
 
@@ -42,6 +44,9 @@ class PushBuffers {
   Status Check(const std::string& data_id, std::uint64_t length) const;
   // The pieces in order. REQUIRES: Complete(data_id).
   std::vector<Payload> Pieces(const std::string& data_id) const;
+  // The known checksums of the push's segments, by offset in the push: those
+  // of the pieces Pieces returns whole. REQUIRES: Complete(data_id).
+  std::vector<SegmentCrc> SegmentCrcs(const std::string& data_id) const;
   void Release(const std::string& data_id);
   // Drops buffers idle past the timeout; returns their ids.
   std::vector<std::string> Expire(Millis now);
@@ -53,7 +58,11 @@ class PushBuffers {
   struct Buffer {
     std::uint64_t total = 0;
     std::uint64_t received = 0;
-    std::map<std::uint64_t, Payload> pieces;  // by offset
+    struct Piece {
+      Payload bytes;
+      std::vector<std::uint32_t> segment_crcs;
+    };
+    std::map<std::uint64_t, Piece> pieces;  // by offset
     Millis last_active{0};
     std::string corrupt;  // why, if damaged
   };

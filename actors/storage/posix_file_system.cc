@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -64,6 +65,30 @@ class PosixFile final : public File {
       done += static_cast<std::size_t>(n);
     }
     return done;
+  }
+
+  // Maps the bytes instead of copying them. Only what lies inside the file is
+  // mapped: touching a mapped page past the end would raise SIGBUS. Bucket never
+  // shrinks a file that may be mapped (a chunk file is only ever grown, and
+  // replaced by a new file), so what was inside stays inside; what is left is a
+  // disk failing under a mapped page, which also kills the node.
+  Result<Payload> View(std::uint64_t offset, std::size_t size) override {
+    auto file_size = Size();
+    if (!file_size.ok()) return file_size.status();
+    if (offset >= *file_size || size == 0) return Payload();
+    size = static_cast<std::size_t>(std::min<std::uint64_t>(size, *file_size - offset));
+    static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t map_offset = offset / page * page;
+    const std::size_t map_size = static_cast<std::size_t>(offset - map_offset) + size;
+    // MAP_POPULATE maps every page in one call instead of one fault per page.
+    void* at = ::mmap(nullptr, map_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd_,
+                      static_cast<off_t>(map_offset));
+    if (at == MAP_FAILED) return StatusFromErrno(errno, "map " + path_);
+    std::shared_ptr<const void> mapping(at, [map_size](const void* p) {
+      ::munmap(const_cast<void*>(p), map_size);
+    });
+    return Payload::Wrap(std::move(mapping),
+                         static_cast<const std::uint8_t*>(at) + (offset - map_offset), size);
   }
 
   Result<std::uint64_t> Size() override {

@@ -126,5 +126,42 @@ TEST_CASE("posix fs: write, read, rename and list in a temporary folder", "[unit
   std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("posix fs: a view shares the file's bytes, outlives the file, stops at its end",
+          "[unit][storage]") {
+  auto fs = NewPosixFileSystem();
+  char pattern[] = "/tmp/bucket-fs-XXXXXX";
+  REQUIRE(mkdtemp(pattern) != nullptr);
+  const std::string dir = pattern;
+  std::string content(3 * 4096 + 123, '\0');
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 7 + i / 251);
+  Payload middle, tail, past_end;
+  {
+    auto file = fs->Open(dir + "/f", OpenMode::kCreate);
+    REQUIRE(file.ok());
+    REQUIRE((*file)->WriteAt(0, content.data(), content.size()).ok());
+    auto view = (*file)->View(1000, 5000);  // not on a page boundary
+    REQUIRE(view.ok());
+    middle = *view;
+    view = (*file)->View(4096 * 3, 4096);  // asks past the end: gets up to it
+    REQUIRE(view.ok());
+    tail = *view;
+    view = (*file)->View(content.size() + 10, 100);
+    REQUIRE(view.ok());
+    past_end = *view;
+  }  // the file is closed; the views stay
+  CHECK(middle.view() == std::string_view(content).substr(1000, 5000));
+  CHECK(tail.view() == std::string_view(content).substr(4096 * 3));
+  CHECK(past_end.empty());
+  // The default (copying) View of the in-memory file system agrees.
+  MemFileSystem mem;
+  auto file = mem.Open("/f", OpenMode::kCreate);
+  REQUIRE(file.ok());
+  REQUIRE((*file)->WriteAt(0, content.data(), content.size()).ok());
+  auto copied = (*file)->View(4096 * 3, 4096);
+  REQUIRE(copied.ok());
+  CHECK(copied->view() == tail.view());
+  std::system(("rm -rf " + dir).c_str());
+}
+
 }  // namespace
 }  // namespace bucket::storage

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "actors/core/crc32c.h"
 #include "actors/storage/mem_file_system.h"
 
 namespace bucket::chunkserver {
@@ -72,6 +73,35 @@ TEST_CASE("chunk store: writes and reads round-trip, aligned or not", "[unit][ch
   CHECK(ReadText(*store, 7, length, 100).empty());
   CHECK(store->Verify(7).ok());
   CHECK(store->Write(7, kChunk - 1, {Payload::Copy("ab", 2)}).code() == Code::kInvalidArgument);
+}
+
+TEST_CASE("chunk store: checksums known from the push fill the blocks they match",
+          "[unit][chunkserver]") {
+  storage::MemFileSystem fs;
+  auto store = OpenStore(fs);
+  REQUIRE(store->Create(5, 1, kChunk).ok());
+  const std::string data = Random(3 * kBlockBytes + 500, 9);
+  const std::vector<Payload> pieces = {Payload::Copy(data.data(), data.size())};
+  // Segments of the data as a pushed piece's are summed: from its start.
+  std::vector<SegmentCrc> known;
+  for (std::uint64_t at = 0; at < data.size(); at += kBlockBytes) {
+    const std::uint64_t n = std::min<std::uint64_t>(kBlockBytes, data.size() - at);
+    known.push_back({at, n, Crc32c(data.data() + at, n)});
+  }
+  // Aligned: every block is one segment. The stored sums verify on read.
+  REQUIRE(store->Write(5, 0, pieces, known).ok());
+  CHECK(ReadText(*store, 5, 0, data.size()) == data);
+  CHECK(store->Verify(5).ok());
+  // Not aligned: no segment is a block, so every block is summed from its bytes.
+  REQUIRE(store->Write(5, 1000, pieces, known).ok());
+  CHECK(ReadText(*store, 5, 1000, data.size()) == data);
+  CHECK(store->Verify(5).ok());
+  // A block one of them fills takes its sum as given: a wrong one is what the
+  // block's check then finds (so they must be right, as the push's check makes them).
+  known[1].crc ^= 1;
+  REQUIRE(store->Write(5, 0, pieces, known).ok());
+  CHECK(store->Read(5, kBlockBytes, 10).status().code() == Code::kCorruption);
+  CHECK(ReadText(*store, 5, 0, 100) == data.substr(0, 100));
 }
 
 TEST_CASE("chunk store: holes and padding read as zeros", "[unit][chunkserver]") {
