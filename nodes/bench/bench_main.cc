@@ -193,6 +193,9 @@ int Data(const config::CommandLine& cli, const std::string& which, bench::BenchC
     }
     return 0;
   }
+  auto held = bench::HeldChunks(cluster.client());
+  if (!held.ok()) return Fail(held.status().ToString());
+  options.chunks_before = *held;
   std::vector<bench::Figure> figures;
   for (int r : replications) {
     auto run = [&](auto bench_fn) -> Status {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <future>
 #include <random>
@@ -99,6 +100,31 @@ Status RemoveAll(const config::ClientConfig& config) {
   return removed.code() == Code::kNotFound ? Status::Ok() : removed;
 }
 
+// Waits until the chunkservers hold no more than `chunks_before` chunks, for at
+// most kSettleBound. Removed files' chunks are deleted lazily, at the
+// heartbeats after the remove: a run started before then would measure their
+// deletion (gigabytes of pages freed) along with its own work, and write into
+// fresh memory instead of memory just freed.
+Status SettleDeletes(const config::ClientConfig& config, std::uint64_t chunks_before) {
+  constexpr auto kSettleBound = std::chrono::seconds(20);
+  const auto give_up = Clock::now() + kSettleBound;
+  for (;;) {
+    auto held = HeldChunks(config);
+    if (!held.ok()) return held.status();
+    if (*held <= chunks_before) return Status::Ok();
+    if (Clock::now() > give_up) {
+      std::fprintf(stderr,
+                   "bucket-bench: the chunkservers still hold %llu chunks (%llu before the "
+                   "benchmark) after %llds; going on\n",
+                   static_cast<unsigned long long>(*held),
+                   static_cast<unsigned long long>(chunks_before),
+                   static_cast<long long>(kSettleBound.count()));
+      return Status::Ok();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polled: counts change at heartbeats
+  }
+}
+
 // Measures one figure: `runs` times, `prepare` (untimed) then `work` on C clients.
 Result<Figure> Measure(const config::ClientConfig& config, const DataOptions& options,
                        Figure figure, std::uint64_t bytes_per_run,
@@ -106,6 +132,7 @@ Result<Figure> Measure(const config::ClientConfig& config, const DataOptions& op
                        const std::function<ClientWork(int run)>& work) {
   for (int run = 0; run < options.runs; ++run) {
     BUCKET_RETURN_IF_ERROR(RemoveAll(config));
+    BUCKET_RETURN_IF_ERROR(SettleDeletes(config, options.chunks_before));
     if (prepare) BUCKET_RETURN_IF_ERROR(prepare(run));
     auto seconds = RunClients(config, figure.clients, work(run));
     if (!seconds.ok()) {
@@ -124,6 +151,16 @@ std::vector<int> ClientCounts(const DataOptions& options) {
 }
 
 }  // namespace
+
+Result<std::uint64_t> HeldChunks(const config::ClientConfig& config) {
+  auto c = client::BucketClient::Connect(config);
+  if (!c.ok()) return c.status();
+  auto state = (*c)->ClusterStatus();
+  if (!state.ok()) return state.status();
+  std::uint64_t held = 0;
+  for (const auto& node : state->chunkservers) held += node.load.chunk_count;
+  return held;
+}
 
 Result<std::vector<Figure>> BenchWrite(const config::ClientConfig& config,
                                        const DataOptions& options, int replication) {

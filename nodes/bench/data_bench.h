@@ -19,7 +19,13 @@ struct DataOptions {
   std::uint64_t read_size = 4ull << 20;     // one random read
   std::uint64_t record_size = 64ull << 10;  // one record append
   int runs = 3;
+  // Chunks the chunkservers held before the benchmark wrote any: after each
+  // run's files are removed, the next run waits until they hold no more.
+  std::uint64_t chunks_before = 0;
 };
+
+// The chunks all chunkservers hold, as of their last heartbeats.
+Result<std::uint64_t> HeldChunks(const config::ClientConfig& client);
 
 // Sequential write of new files at `replication`: 1 client, then C.
 Result<std::vector<Figure>> BenchWrite(const config::ClientConfig& client,
