@@ -67,11 +67,16 @@ class PosixFile final : public File {
     return done;
   }
 
-  // Maps the bytes instead of copying them. Only what lies inside the file is
-  // mapped: touching a mapped page past the end would raise SIGBUS. Bucket never
-  // shrinks a file that may be mapped (a chunk file is only ever grown, and
-  // replaced by a new file), so what was inside stays inside; what is left is a
-  // disk failing under a mapped page, which also kills the node.
+  // Maps the bytes instead of copying them. Touching a mapped page that cannot
+  // be read raises SIGBUS where pread returns an error, so:
+  // - only what lies inside the file is mapped, and Bucket never shrinks a
+  //   file that may be mapped (a chunk file only grows, and is replaced by a
+  //   new file, never truncated);
+  // - every page is read in at once (MADV_POPULATE_READ, which returns an
+  //   error where touching the page would raise SIGBUS); if one cannot be, the
+  //   bytes are read with pread after all, which reports the error.
+  // What is left is a page evicted and then unreadable in the moments between
+  // that and the send, which would stop the node.
   Result<Payload> View(std::uint64_t offset, std::size_t size) override {
     auto file_size = Size();
     if (!file_size.ok()) return file_size.status();
@@ -80,13 +85,14 @@ class PosixFile final : public File {
     static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     const std::uint64_t map_offset = offset / page * page;
     const std::size_t map_size = static_cast<std::size_t>(offset - map_offset) + size;
-    // MAP_POPULATE maps every page in one call instead of one fault per page.
-    void* at = ::mmap(nullptr, map_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd_,
+    void* at = ::mmap(nullptr, map_size, PROT_READ, MAP_SHARED, fd_,
                       static_cast<off_t>(map_offset));
     if (at == MAP_FAILED) return StatusFromErrno(errno, "map " + path_);
     std::shared_ptr<const void> mapping(at, [map_size](const void* p) {
       ::munmap(const_cast<void*>(p), map_size);
     });
+    // One call maps every page (instead of a fault per few pages), or fails.
+    if (::madvise(at, map_size, MADV_POPULATE_READ) != 0) return File::View(offset, size);
     return Payload::Wrap(std::move(mapping),
                          static_cast<const std::uint8_t*>(at) + (offset - map_offset), size);
   }
