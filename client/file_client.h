@@ -36,7 +36,10 @@ using AppendCallback = std::function<void(Result<std::uint64_t>, actors::Context
 
 struct FileClientOptions {
   std::uint64_t piece_bytes = 1 << 20;       // one pushed frame
-  std::uint64_t mutation_bytes = 8ull << 20;  // one push and one write
+  // 4 MiB x 8 mutations in flight: 32 MiB per writer on its way. With 64 MiB,
+  // four writers held 256 MiB in every chunkserver at once and together wrote
+  // less than one alone (bucket-bench write --clients 4).
+  std::uint64_t mutation_bytes = 4ull << 20;  // one push and one write
   // Reads: many small requests in flight rather than a few large ones. With
   // 1 MiB x 8 a reader keeps both the chunkservers and its socket busy with
   // 8 MiB in flight; 4 MiB x 4 held twice that, and four readers at once were
