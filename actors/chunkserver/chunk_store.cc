@@ -293,7 +293,9 @@ Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
   if (!files.ok()) return files.status();
   // Every block touched is read whole (its covered bytes) and verified; the
   // answer is a slice of that span. Where the span is whole written blocks it
-  // is a view of the file's cached pages, so the only copy is the socket's.
+  // is a view of the file's cached pages, so the only copy is the socket's. A
+  // write to the same range before the view is sent may show through, as GFS
+  // allows a read that races a mutation to see either or both.
   const std::uint64_t first = offset / kBlockBytes;
   const std::uint64_t last = (end - 1) / kBlockBytes;
   auto entries = ReadEntries(*files, first, last - first + 1);
