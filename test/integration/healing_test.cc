@@ -38,6 +38,20 @@ bool FullyReplicated(client::BucketClient& client, const std::string& path, std:
   return true;
 }
 
+// The sanitizer runtime this test runs with, if any (ASan builds): a
+// sanitized chunkserver under fiu-run must load it before libfiu's preloads,
+// or it refuses to start.
+std::string SanitizerRuntime() {
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    const auto path = line.find('/');
+    if (path != std::string::npos && line.find("/libasan.so") != std::string::npos) {
+      return line.substr(path);
+    }
+  }
+  return "";
+}
+
 bool Healthy(client::BucketClient& client) {
   auto report = client.Fsck("/");
   return report.ok() && report->under_replicated + report->corrupt + report->stale_only +
@@ -156,16 +170,32 @@ TEST_CASE("healing: a disk that fails with EIO is marked failed and its chunks c
   cluster.Up();
   // chunkserver-4 again, under fiu-run, so that its writes can be made to fail.
   REQUIRE(cluster.Cluster({"stop", "chunkserver-4"}).exit_code == 0);
-  const std::string fifo = cluster.temp() / "fiu";
-  ChildProcess faulty({"/usr/bin/fiu-run", "-x", "-f", fifo, Program("bucket-chunkserver"),
-                       "--config", cluster.dir() + "/chunkserver-4.toml"},
-                      cluster.temp() / "cs4.log");
   auto client = Connect(cluster);
+  // Until the master sees the old process gone, "up" below would be its state.
+  REQUIRE(WaitUntil(
+      [&] {
+        auto state = client->ClusterStatus();
+        if (!state.ok()) return false;
+        for (const auto& cs : state->chunkservers) {
+          if (cs.address.node_id == "chunkserver-4") return cs.state != messages::NodeState::kUp;
+        }
+        return false;
+      },
+      30s));
+  const std::string fifo = cluster.temp() / "fiu";
+  std::vector<std::string> command = {"/usr/bin/fiu-run", "-x", "-f", fifo};
+  if (const std::string runtime = SanitizerRuntime(); !runtime.empty()) {
+    command.insert(command.end(), {"/bin/sh", "-c",
+                                   "LD_PRELOAD=\"" + runtime + " $LD_PRELOAD\" exec \"$0\" \"$@\""});
+  }
+  command.insert(command.end(), {Program("bucket-chunkserver"), "--config",
+                                 cluster.dir() + "/chunkserver-4.toml"});
+  ChildProcess faulty(command, cluster.temp() / "cs4.log");
   REQUIRE(WaitUntil(
       [&] {
         auto state = client->ClusterStatus();
         if (!Healthy(*client) || !state.ok() || state->chunkservers.size() != 4) return false;
-        // chunkserver-4 is listed while dead too: wait until the new process is up.
+        // The new chunkserver-4 has registered.
         for (const auto& cs : state->chunkservers) {
           if (cs.state != messages::NodeState::kUp) return false;
         }
