@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
   const config::ChunkserverConfig& cfg = *loaded;
   // Pushed pieces come and go all the time; their memory is reused, not
   // handed back and faulted in again. Up to the push buffers' bound is kept:
-  // with four writers the buffers fill and empty at every write, and keeping
-  // only a quarter of them made each fill fault in fresh memory again.
+  // with several writers the buffers fill and empty at every write, and what
+  // is handed back must be faulted in again at the next fill.
   runtime::KeepFreedMemoryForReuse(std::max<std::uint64_t>(cfg.buffer_memory_bytes, 16 << 20));
   auto log = config::MakeLogger(cfg.node_id, cfg.log);
   if (!log.ok()) config::ExitWithError(program, log.status().message());

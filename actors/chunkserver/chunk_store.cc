@@ -305,34 +305,31 @@ Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
   // length never reached the header); they are read to verify it, not returned.
   const std::uint64_t span_end = std::max(std::min((last + 1) * kBlockBytes, chunk.length),
                                           last * kBlockBytes + entries->back().covered);
-  if (auto view = ViewWholeBlocks(*files, *entries, first, span_end); !view.ok()) {
-    return Checked(chunk.disk, view.status());
-  } else if (view->has_value()) {
-    for (std::uint64_t b = first; b <= last; ++b) {
-      const BlockEntry& entry = (*entries)[b - first];
-      if (Crc32c((*view)->data() + (b - first) * kBlockBytes, entry.covered) != entry.crc) {
-        return Status::Corruption("chunk " + std::to_string(handle) + " block " +
-                                  std::to_string(b) + " fails its checksum");
-      }
-    }
-    return (*view)->Slice(offset - span_start, end - offset);
+  auto view = ViewWholeBlocks(*files, *entries, first, span_end);
+  if (!view.ok()) return Checked(chunk.disk, view.status());
+  Payload span;
+  std::uint8_t* buffer = nullptr;  // when the span is a buffer of its own, not a view
+  if (view->has_value()) {
+    span = std::move(**view);
+  } else {
+    // A block with unwritten bytes, or a file shorter than its checksums say:
+    // read into a buffer where the gaps can be zeros.
+    span = Payload::Allocate(span_end - span_start, &buffer);
+    auto read = files->data->ReadAt(span_start, buffer, span_end - span_start);
+    if (!read.ok()) return Checked(chunk.disk, read.status());
+    std::memset(buffer + *read, 0, span_end - span_start - *read);
   }
-  // A block with unwritten bytes, or a file shorter than its checksums say:
-  // read into a buffer where the gaps can be zeros.
-  std::uint8_t* buffer = nullptr;
-  Payload span = Payload::Allocate(span_end - span_start, &buffer);
-  auto read = files->data->ReadAt(span_start, buffer, span_end - span_start);
-  if (!read.ok()) return Checked(chunk.disk, read.status());
-  std::memset(buffer + *read, 0, span_end - span_start - *read);
   for (std::uint64_t b = first; b <= last; ++b) {
     const BlockEntry& entry = (*entries)[b - first];
-    std::uint8_t* block = buffer + (b - first) * kBlockBytes;
+    const std::uint64_t at = (b - first) * kBlockBytes;
     const std::uint64_t in_span = std::min(kBlockBytes, span_end - b * kBlockBytes);
-    if (entry.covered > in_span || Crc32c(block, entry.covered) != entry.crc) {
+    if (entry.covered > in_span || Crc32c(span.data() + at, entry.covered) != entry.crc) {
       return Status::Corruption("chunk " + std::to_string(handle) + " block " +
                                 std::to_string(b) + " fails its checksum");
     }
-    std::memset(block + entry.covered, 0, in_span - entry.covered);  // unwritten: zeros
+    if (buffer != nullptr) {
+      std::memset(buffer + at + entry.covered, 0, in_span - entry.covered);  // unwritten: zeros
+    }
   }
   return span.Slice(offset - span_start, end - offset);
 }

@@ -131,8 +131,8 @@ void ChunkserverActor::ExecuteMutation(std::uint64_t id, Context& ctx) {
     applied = store_->PadTo(m.handle, chunk.chunk_size);
   } else {
     if (m.append) m.offset = chunk.length;
-    applied = store_->Write(m.handle, m.offset, buffers_.Pieces(m.data_id),
-                            buffers_.SegmentCrcs(m.data_id));
+    const auto pushed = buffers_.Pieces(m.data_id);
+    applied = store_->Write(m.handle, m.offset, pushed.pieces, pushed.known);
   }
   buffers_.Release(m.data_id);
   if (!applied.ok()) {
@@ -316,8 +316,8 @@ void ChunkserverActor::RunApplies(std::uint64_t handle, Context& ctx) {
     } else {
       applied = buffers_.Check(order.data_id, order.length);
       if (applied.ok()) {
-        applied = store_->Write(handle, order.offset, buffers_.Pieces(order.data_id),
-                                buffers_.SegmentCrcs(order.data_id));
+        const auto pushed = buffers_.Pieces(order.data_id);
+        applied = store_->Write(handle, order.offset, pushed.pieces, pushed.known);
       }
       buffers_.Release(order.data_id);
     }

@@ -68,36 +68,26 @@ Status PushBuffers::Check(const std::string& data_id, std::uint64_t length) cons
   return Status::Ok();
 }
 
-std::vector<Payload> PushBuffers::Pieces(const std::string& data_id) const {
-  std::vector<Payload> pieces;
+PushBuffers::Pushed PushBuffers::Pieces(const std::string& data_id) const {
+  Pushed pushed;
   const Buffer& buffer = buffers_.at(data_id);
   std::uint64_t next = 0;
   for (const auto& [offset, piece] : buffer.pieces) {
     const Payload& bytes = piece.bytes;
     if (offset + bytes.size() <= next) continue;  // wholly inside what came before
-    pieces.push_back(offset < next ? bytes.Slice(next - offset, bytes.size() - (next - offset))
-                                   : bytes);
-    next = offset + bytes.size();
-  }
-  return pieces;
-}
-
-std::vector<SegmentCrc> PushBuffers::SegmentCrcs(const std::string& data_id) const {
-  std::vector<SegmentCrc> known;
-  const Buffer& buffer = buffers_.at(data_id);
-  std::uint64_t next = 0;
-  for (const auto& [offset, piece] : buffer.pieces) {
-    const std::uint64_t size = piece.bytes.size();
-    if (offset + size <= next) continue;
-    if (offset >= next) {  // a piece Pieces returns whole (not a slice)
+    if (offset < next) {
+      pushed.pieces.push_back(bytes.Slice(next - offset, bytes.size() - (next - offset)));
+    } else {
+      pushed.pieces.push_back(bytes);
       for (std::size_t i = 0; i < piece.segment_crcs.size(); ++i) {
         const std::uint64_t at = i * kBlockBytes;
-        known.push_back({offset + at, std::min(kBlockBytes, size - at), piece.segment_crcs[i]});
+        pushed.known.push_back(
+            {offset + at, std::min(kBlockBytes, bytes.size() - at), piece.segment_crcs[i]});
       }
     }
-    next = offset + size;
+    next = offset + bytes.size();
   }
-  return known;
+  return pushed;
 }
 
 void PushBuffers::Release(const std::string& data_id) {

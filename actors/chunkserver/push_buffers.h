@@ -42,11 +42,15 @@ class PushBuffers {
   bool Complete(const std::string& data_id) const;
   // The problem with a push (corrupt, or its size differs from `length`), if any.
   Status Check(const std::string& data_id, std::uint64_t length) const;
-  // The pieces in order. REQUIRES: Complete(data_id).
-  std::vector<Payload> Pieces(const std::string& data_id) const;
-  // The known checksums of the push's segments, by offset in the push: those
-  // of the pieces Pieces returns whole. REQUIRES: Complete(data_id).
-  std::vector<SegmentCrc> SegmentCrcs(const std::string& data_id) const;
+  // A whole push: its pieces in order, and the checksums known of its
+  // segments (by offset in the push: those of the pieces kept whole, not
+  // sliced where a resent piece overlapped).
+  struct Pushed {
+    std::vector<Payload> pieces;
+    std::vector<SegmentCrc> known;
+  };
+  // REQUIRES: Complete(data_id).
+  Pushed Pieces(const std::string& data_id) const;
   void Release(const std::string& data_id);
   // Drops buffers idle past the timeout; returns their ids.
   std::vector<std::string> Expire(Millis now);

@@ -100,6 +100,15 @@ Status RemoveAll(const config::ClientConfig& config) {
   return removed.code() == Code::kNotFound ? Status::Ok() : removed;
 }
 
+// The chunks all chunkservers hold, as of their last heartbeats.
+Result<std::uint64_t> HeldChunks(client::BucketClient& c) {
+  auto state = c.ClusterStatus();
+  if (!state.ok()) return state.status();
+  std::uint64_t held = 0;
+  for (const auto& node : state->chunkservers) held += node.load.chunk_count;
+  return held;
+}
+
 // Waits until the chunkservers hold no more than `chunks_before` chunks, for at
 // most kSettleBound. Removed files' chunks are deleted lazily, at the
 // heartbeats after the remove: a run started before then would measure their
@@ -108,8 +117,10 @@ Status RemoveAll(const config::ClientConfig& config) {
 Status SettleDeletes(const config::ClientConfig& config, std::uint64_t chunks_before) {
   constexpr auto kSettleBound = std::chrono::seconds(20);
   const auto give_up = Clock::now() + kSettleBound;
+  auto c = client::BucketClient::Connect(config);
+  if (!c.ok()) return c.status();
   for (;;) {
-    auto held = HeldChunks(config);
+    auto held = HeldChunks(**c);
     if (!held.ok()) return held.status();
     if (*held <= chunks_before) return Status::Ok();
     if (Clock::now() > give_up) {
@@ -155,11 +166,7 @@ std::vector<int> ClientCounts(const DataOptions& options) {
 Result<std::uint64_t> HeldChunks(const config::ClientConfig& config) {
   auto c = client::BucketClient::Connect(config);
   if (!c.ok()) return c.status();
-  auto state = (*c)->ClusterStatus();
-  if (!state.ok()) return state.status();
-  std::uint64_t held = 0;
-  for (const auto& node : state->chunkservers) held += node.load.chunk_count;
-  return held;
+  return HeldChunks(**c);
 }
 
 Result<std::vector<Figure>> BenchWrite(const config::ClientConfig& config,
