@@ -7,10 +7,12 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "client/record_format.h"
 #include "config/client_config.h"
@@ -149,6 +151,10 @@ class BucketClient {
   void OnLoop(std::function<void(actors::Context&)> fn);
   // True on the loop thread, inside a callback of this client.
   bool InCallback() const;
+  // Starts reading [offset, offset + length) of `path` on the loop; the future
+  // holds the bytes (fewer only past the file's end).
+  std::future<Result<std::vector<Payload>>> ReadAhead(const std::string& path,
+                                                      std::uint64_t offset, std::uint64_t length);
   // Runs `start` on the loop; it calls the given completion once; waits for it.
   template <typename T>
   T RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start);

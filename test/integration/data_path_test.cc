@@ -70,6 +70,18 @@ TEST_CASE("data path: a put of several 64MiB blocks, read from the local file in
   PutAndGetBack(cluster, "bucket", "/big.bin", 2 * (64 << 20) + (3 << 20) + 17, 2);
 }
 
+TEST_CASE("data path: get reads whole files that end at, before and after its windows' edges",
+          "[integration]") {
+  LocalCluster cluster;
+  cluster.Up();
+  // Get keeps two 8 MiB windows in flight: a file ending exactly at an edge
+  // must stop at the empty window after it; one ending a byte past an edge
+  // must not stop at the full window before it; an empty file reads nothing.
+  PutAndGetBack(cluster, "bucket", "/edge.bin", 16 << 20, 3);
+  PutAndGetBack(cluster, "bucket", "/past-edge.bin", (8 << 20) + 1, 4);
+  PutAndGetBack(cluster, "bucket", "/empty.bin", 0, 5);
+}
+
 TEST_CASE("data path: record appends from several processes land whole, each once",
           "[integration]") {
   LocalCluster cluster;
