@@ -131,16 +131,21 @@ void AttachLimit(bench::Figure& figure, const std::vector<bench::Figure>& limits
 }
 
 void PrintFigures(const char* title, const std::vector<bench::Figure>& figures) {
-  std::printf("%s\n%-16s %7s %5s %9s %9s %9s  %-16s %6s\n", title, "figure", "clients", "repl",
-              "MB/s", "min", "max", "limit", "share");
+  std::printf("%s\n%-16s %7s %5s %9s %9s %9s  %-16s %6s %9s\n", title, "figure", "clients",
+              "repl", "MB/s", "min", "max", "limit", "share", "cpu s/GB");
   for (const auto& f : figures) {
     const std::string repl = f.replication > 0 ? std::to_string(f.replication) : "-";
     const std::string share = f.limit.empty() ? "" : std::to_string(static_cast<int>(100 * f.ratio() + 0.5)) + "%";
-    std::printf("%-16s %7d %5s %9.0f %9.0f %9.0f  %-16s %6s\n", f.name.c_str(), f.clients,
+    char cpu[32] = "";
+    if (!f.cpu_seconds_per_gb.empty()) {
+      std::snprintf(cpu, sizeof cpu, "%.2f", f.median_cpu_seconds_per_gb());
+    }
+    std::printf("%-16s %7d %5s %9.0f %9.0f %9.0f  %-16s %6s %9s\n", f.name.c_str(), f.clients,
                 repl.c_str(), f.median() / 1e6, f.min() / 1e6, f.max() / 1e6,
-                f.limit.empty() ? "-" : f.limit.c_str(), share.c_str());
+                f.limit.empty() ? "-" : f.limit.c_str(), share.c_str(), cpu);
   }
-  std::printf("(median of the runs; MB/s is 10^6 bytes per second)\n\n");
+  std::printf("(median of the runs; MB/s is 10^6 bytes per second; cpu s/GB is the whole\n"
+              " machine's busy CPU-seconds, all cores, per 10^9 bytes)\n\n");
 }
 
 void FigureJson(client::JsonWriter& json, const bench::Figure& f) {
@@ -150,6 +155,9 @@ void FigureJson(client::JsonWriter& json, const bench::Figure& f) {
   json.Key("runs_bytes_per_s").BeginArray();
   for (double r : f.bytes_per_s) json.Double(r);
   json.EndArray();
+  if (!f.cpu_seconds_per_gb.empty()) {
+    json.Field("median_cpu_seconds_per_gb", f.median_cpu_seconds_per_gb());
+  }
   if (!f.limit.empty()) {
     json.Field("limit", f.limit).Field("limit_bytes_per_s", f.limit_bytes_per_s)
         .Field("share_of_limit", f.ratio());

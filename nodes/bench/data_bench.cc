@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "client/bucket_client.h"
+#include "nodes/bench/machine_cpu.h"
 
 namespace bucket::bench {
 namespace {
@@ -34,9 +35,14 @@ std::shared_ptr<const std::string> RandomBlock(std::size_t size) {
 
 using ClientWork = std::function<Status(client::BucketClient&, int index)>;
 
+struct Timed {
+  double seconds = 0;      // from the start to the last finish
+  double cpu_seconds = 0;  // the machine's busy CPU time meanwhile, all cores
+};
+
 // Runs `work` on `clients` threads, each with its own connection, all
-// starting together; returns the seconds from the start to the last finish.
-Result<double> RunClients(const config::ClientConfig& config, int clients, const ClientWork& work) {
+// starting together.
+Result<Timed> RunClients(const config::ClientConfig& config, int clients, const ClientWork& work) {
   std::vector<std::unique_ptr<client::BucketClient>> connections;
   for (int i = 0; i < clients; ++i) {
     auto connected = client::BucketClient::Connect(config);
@@ -44,6 +50,8 @@ Result<double> RunClients(const config::ClientConfig& config, int clients, const
     connections.push_back(std::move(*connected));
   }
   std::vector<std::future<Status>> done;
+  auto busy_before = MachineBusySeconds();
+  if (!busy_before.ok()) return busy_before.status();
   const auto start = Clock::now();
   for (int i = 0; i < clients; ++i) {
     done.push_back(std::async(std::launch::async,
@@ -54,9 +62,13 @@ Result<double> RunClients(const config::ClientConfig& config, int clients, const
     Status s = d.get();
     if (!s.ok() && first_error.ok()) first_error = s;
   }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  Timed timed;
+  timed.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  auto busy_after = MachineBusySeconds();
   if (!first_error.ok()) return first_error;
-  return seconds;
+  if (!busy_after.ok()) return busy_after.status();
+  timed.cpu_seconds = *busy_after - *busy_before;
+  return timed;
 }
 
 std::string FilePath(const std::string& what, int replication, int run, int client) {
@@ -145,13 +157,15 @@ Result<Figure> Measure(const config::ClientConfig& config, const DataOptions& op
     BUCKET_RETURN_IF_ERROR(RemoveAll(config));
     BUCKET_RETURN_IF_ERROR(SettleDeletes(config, options.chunks_before));
     if (prepare) BUCKET_RETURN_IF_ERROR(prepare(run));
-    auto seconds = RunClients(config, figure.clients, work(run));
-    if (!seconds.ok()) {
-      return Status(seconds.status().code(),
+    auto timed = RunClients(config, figure.clients, work(run));
+    if (!timed.ok()) {
+      return Status(timed.status().code(),
                     figure.name + " with " + std::to_string(figure.clients) + " clients: " +
-                        seconds.status().message());
+                        timed.status().message());
     }
-    figure.bytes_per_s.push_back(static_cast<double>(bytes_per_run) / *seconds);
+    const double bytes = static_cast<double>(bytes_per_run);
+    figure.bytes_per_s.push_back(bytes / timed->seconds);
+    figure.cpu_seconds_per_gb.push_back(timed->cpu_seconds / (bytes / 1e9));
   }
   BUCKET_RETURN_IF_ERROR(RemoveAll(config));
   return figure;

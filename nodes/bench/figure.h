@@ -18,12 +18,16 @@ struct Figure {
   int clients = 1;
   int replication = 0;          // 0 for the raw limits
   std::vector<double> bytes_per_s;  // one per run
+  // The whole machine's busy CPU-seconds per 10^9 bytes moved, one per run
+  // (empty for the raw limits).
+  std::vector<double> cpu_seconds_per_gb;
   std::string limit;            // the name of the raw limit it is compared with
   double limit_bytes_per_s = 0;
 
-  double median() const {
-    if (bytes_per_s.empty()) return 0;
-    std::vector<double> sorted = bytes_per_s;
+  double median() const { return Median(bytes_per_s); }
+  double median_cpu_seconds_per_gb() const { return Median(cpu_seconds_per_gb); }
+  static double Median(std::vector<double> sorted) {
+    if (sorted.empty()) return 0;
     std::sort(sorted.begin(), sorted.end());
     const std::size_t mid = sorted.size() / 2;
     return sorted.size() % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

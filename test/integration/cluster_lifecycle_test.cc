@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <regex>
 #include <catch2/catch.hpp>
 
 #include "test/support/cluster_client.h"
@@ -129,6 +130,32 @@ TEST_CASE("programs: bad flags and bad configs are one line and a non-zero exit"
   CHECK(result.output == "bucket-master: " + bad +
                              ":2: key 'heartbeat.interval': expected a duration like \"10s\", got "
                              "an integer\n");
+}
+
+TEST_CASE("programs: bucket-bench runs on a cluster of its own and gives each figure its "
+          "share of a raw limit, its CPU cost per GB and each node's peak memory",
+          "[integration]") {
+  TempDir dir;
+  auto bench = RunCommand({Program("bucket-bench"), "write", "--size", "8MiB", "--runs", "1",
+                           "--clients", "2", "--replication", "1", "--json", "--dir", dir.path()},
+                          120s);
+  INFO(bench.output);
+  REQUIRE(bench.exit_code == 0);
+  // One figure for 1 client and one for 2, each against the one-hop chain.
+  for (const char* clients : {"\"clients\":1,", "\"clients\":2,"}) {
+    CHECK(bench.out.find("{\"name\":\"write\"," + std::string(clients)) != std::string::npos);
+  }
+  const std::regex cpu("\"median_cpu_seconds_per_gb\":([0-9.e+-]+),\"limit\":\"zmq-chain-1\"");
+  int figures = 0;
+  for (auto m = std::sregex_iterator(bench.out.begin(), bench.out.end(), cpu);
+       m != std::sregex_iterator(); ++m) {
+    CHECK(std::stod((*m)[1]) > 0);  // the machine worked to move the bytes
+    ++figures;
+  }
+  CHECK(figures == 2);
+  for (const char* node : {"master", "chunkserver-1", "chunkserver-2", "chunkserver-3"}) {
+    CHECK(std::regex_search(bench.out, std::regex("\"" + std::string(node) + "\":[1-9][0-9]*")));
+  }
 }
 
 TEST_CASE("programs: a busy port is a one-line error", "[integration]") {
