@@ -131,7 +131,7 @@ void AttachLimit(bench::Figure& figure, const std::vector<bench::Figure>& limits
 }
 
 void PrintFigures(const char* title, const std::vector<bench::Figure>& figures) {
-  std::printf("%s\n%-16s %7s %5s %9s %9s %9s  %-16s %6s %9s\n", title, "figure", "clients",
+  std::printf("%s\n%-16s %7s %5s %9s %9s %9s  %-18s %6s %9s\n", title, "figure", "clients",
               "repl", "MB/s", "min", "max", "limit", "share", "cpu s/GB");
   for (const auto& f : figures) {
     const std::string repl = f.replication > 0 ? std::to_string(f.replication) : "-";
@@ -140,7 +140,7 @@ void PrintFigures(const char* title, const std::vector<bench::Figure>& figures) 
     if (!f.cpu_seconds_per_gb.empty()) {
       std::snprintf(cpu, sizeof cpu, "%.2f", f.median_cpu_seconds_per_gb());
     }
-    std::printf("%-16s %7d %5s %9.0f %9.0f %9.0f  %-16s %6s %9s\n", f.name.c_str(), f.clients,
+    std::printf("%-16s %7d %5s %9.0f %9.0f %9.0f  %-18s %6s %9s\n", f.name.c_str(), f.clients,
                 repl.c_str(), f.median() / 1e6, f.min() / 1e6, f.max() / 1e6,
                 f.limit.empty() ? "-" : f.limit.c_str(), share.c_str(), cpu);
   }
