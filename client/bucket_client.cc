@@ -328,13 +328,8 @@ std::string Join(const std::vector<Payload>& pieces) {
 Result<std::string> BucketClient::Read(const std::string& path, std::uint64_t offset,
                                        std::uint64_t length) {
   BUCKET_RETURN_IF_ERROR(ValidatePath(path));
-  auto pieces = RunOnLoop<Result<std::vector<Payload>>>(
-      [&](actors::Context& ctx, std::function<void(Result<std::vector<Payload>>)> done) {
-        files_->Read(ctx, path, offset, length,
-                     [done](Result<std::vector<Payload>> r, actors::Context&) {
-                       done(std::move(r));
-                     });
-      });
+  if (InCallback()) return BlockedInCallback();
+  auto pieces = ReadAsync(path, offset, length).get();
   if (!pieces.ok()) return pieces.status();
   return Join(*pieces);
 }
@@ -412,7 +407,7 @@ Status BucketClient::Put(int fd, const std::string& path, const TransferOptions&
   return Status::Ok();
 }
 
-std::future<Result<std::vector<Payload>>> BucketClient::ReadAhead(const std::string& path,
+std::future<Result<std::vector<Payload>>> BucketClient::ReadAsync(const std::string& path,
                                                                   std::uint64_t offset,
                                                                   std::uint64_t length) {
   auto promise = std::make_shared<std::promise<Result<std::vector<Payload>>>>();
@@ -442,7 +437,7 @@ Status BucketClient::Get(const std::string& path, int fd, const TransferOptions&
   std::uint64_t requested = 0;
   auto request_more = [&] {
     while (windows.size() < kWindowsInFlight) {
-      windows.push_back(ReadAhead(path, requested, kWindow));
+      windows.push_back(ReadAsync(path, requested, kWindow));
       requested += kWindow;
     }
   };

@@ -153,8 +153,9 @@ class BucketClient {
   bool InCallback() const;
   // Starts reading [offset, offset + length) of `path` on the loop; the future
   // holds the bytes (fewer only past the file's end).
-  std::future<Result<std::vector<Payload>>> ReadAhead(const std::string& path,
-                                                      std::uint64_t offset, std::uint64_t length);
+  std::future<Result<std::vector<Payload>>> ReadAsync(const std::string& path,
+                                                      std::uint64_t offset,
+                                                      std::uint64_t length);
   // Runs `start` on the loop; it calls the given completion once; waits for it.
   template <typename T>
   T RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start);
