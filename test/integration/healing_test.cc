@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -52,6 +53,18 @@ std::string SanitizerRuntime() {
   return "";
 }
 
+// The master's view of one chunkserver's state (none if it is not listed or
+// the master does not answer).
+std::optional<messages::NodeState> StateOf(client::BucketClient& client,
+                                           const std::string& node_id) {
+  auto state = client.ClusterStatus();
+  if (!state.ok()) return std::nullopt;
+  for (const auto& cs : state->chunkservers) {
+    if (cs.address.node_id == node_id) return cs.state;
+  }
+  return std::nullopt;
+}
+
 bool Healthy(client::BucketClient& client) {
   auto report = client.Fsck("/");
   return report.ok() && report->under_replicated + report->corrupt + report->stale_only +
@@ -85,14 +98,7 @@ TEST_CASE("healing: a killed chunkserver is dead within 5s and its chunks are ba
   const auto killed = Clock::now();
   REQUIRE(cluster.Cluster({"kill", "chunkserver-3"}).exit_code == 0);
   REQUIRE(WaitUntil(
-      [&] {
-        auto state = client->ClusterStatus();
-        if (!state.ok()) return false;
-        for (const auto& cs : state->chunkservers) {
-          if (cs.address.node_id == "chunkserver-3") return cs.state == messages::NodeState::kDead;
-        }
-        return false;
-      },
+      [&] { return StateOf(*client, "chunkserver-3") == messages::NodeState::kDead; },
       10s));
   const auto dead = Clock::now();
   CHECK(dead - killed <= 5s);
@@ -174,12 +180,8 @@ TEST_CASE("healing: a disk that fails with EIO is marked failed and its chunks c
   // Until the master sees the old process gone, "up" below would be its state.
   REQUIRE(WaitUntil(
       [&] {
-        auto state = client->ClusterStatus();
-        if (!state.ok()) return false;
-        for (const auto& cs : state->chunkservers) {
-          if (cs.address.node_id == "chunkserver-4") return cs.state != messages::NodeState::kUp;
-        }
-        return false;
+        const auto state = StateOf(*client, "chunkserver-4");
+        return state.has_value() && *state != messages::NodeState::kUp;
       },
       30s));
   const std::string fifo = cluster.temp() / "fiu";
