@@ -17,6 +17,9 @@ struct ChunkserverConfig {
   std::string rack = "default";
   std::vector<std::string> data_dirs = {"chunkserver-data"};  // one per disk
   std::uint64_t capacity_bytes = 0;  // at most this much for chunks; 0: the disks' size
+  // Deleted chunks' files kept per data folder for new chunks to be written
+  // over (no allocation); counted as free space; 0: none are kept.
+  std::uint64_t recycle_bytes = 1ull << 30;
 
   // [network]
   std::string rpc_bind = "tcp://127.0.0.1:7710";   // ROUTER: reads, writes, clones

@@ -124,6 +124,7 @@ Result<ChunkserverConfig> ReadChunkserver(TomlReader reader) {
   reader.String("node.rack", &c.rack);
   reader.StringList("node.data_dirs", &c.data_dirs);
   reader.Size("node.capacity", &c.capacity_bytes, 0, 1ull << 60);
+  reader.Size("node.recycle", &c.recycle_bytes, 0, 1ull << 50);
   ReadEndpoint(reader, "network.rpc", &c.rpc_bind);
   ReadEndpoint(reader, "network.data", &c.data_bind);
   reader.String("network.advertise_host", &c.advertise_host);

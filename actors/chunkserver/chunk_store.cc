@@ -39,11 +39,20 @@ std::uint64_t TotalSize(const std::vector<Payload>& pieces) {
 
 }  // namespace
 
+ChunkStore::ChunkStore(storage::FileSystem* fs, std::vector<std::string> dirs,
+                       std::uint64_t recycle_bytes)
+    : fs_(fs), dirs_(std::move(dirs)), failed_(dirs_.size(), false) {
+  for (const std::string& dir : dirs_) {
+    recycled_.emplace_back(fs_, storage::JoinPath(dir, "recycle"), recycle_bytes);
+  }
+}
+
 Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(storage::FileSystem* fs,
                                                      const std::vector<std::string>& dirs,
-                                                     OpenReport* report) {
+                                                     OpenReport* report,
+                                                     std::uint64_t recycle_bytes) {
   if (dirs.empty()) return Status::InvalidArgument("a chunkserver needs at least one data folder");
-  std::unique_ptr<ChunkStore> store(new ChunkStore(fs, dirs));
+  std::unique_ptr<ChunkStore> store(new ChunkStore(fs, dirs, recycle_bytes));
   for (std::uint32_t disk = 0; disk < dirs.size(); ++disk) {
     Status scanned = store->Scan(disk, report);
     if (scanned.code() == Code::kUnsupported) return scanned;  // a newer format: refuse
@@ -63,6 +72,7 @@ Status ChunkStore::Scan(std::uint32_t disk, OpenReport* report) {
   const std::string chunks_dir = storage::JoinPath(dirs_[disk], "chunks");
   BUCKET_RETURN_IF_ERROR(fs_->MakeDirs(chunks_dir));
   BUCKET_RETURN_IF_ERROR(fs_->MakeDirs(storage::JoinPath(dirs_[disk], "quarantine")));
+  BUCKET_RETURN_IF_ERROR(recycled_[disk].Open());
   auto names = fs_->List(chunks_dir);
   if (!names.ok()) return names.status();
   std::map<std::string, std::pair<bool, bool>> seen;  // stem -> has .chunk, has .meta
@@ -185,23 +195,41 @@ Result<std::uint32_t> ChunkStore::ChooseDisk(std::uint64_t needed_bytes) {
   std::uint64_t best_free = 0;
   for (std::uint32_t disk = 0; disk < dirs_.size(); ++disk) {
     if (failed_[disk]) continue;
-    auto usage = fs_->Usage(dirs_[disk]);
-    if (!usage.ok()) {
-      (void)Checked(disk, usage.status());
-      continue;
-    }
-    const bool better = !best || usage->free_bytes > best_free ||
-                        (usage->free_bytes == best_free && chunks_on[disk] < chunks_on[*best]);
+    auto free = FreeBytes(disk);
+    if (!free.ok()) continue;
+    const bool better = !best || *free > best_free ||
+                        (*free == best_free && chunks_on[disk] < chunks_on[*best]);
     if (better) {
       best = disk;
-      best_free = usage->free_bytes;
+      best_free = *free;
     }
   }
   if (!best) return Status::DiskFailed("every data folder has failed");
   if (best_free < needed_bytes) {
     return Status::NoSpace("no data folder has " + std::to_string(needed_bytes) + " bytes free");
   }
+  BUCKET_RETURN_IF_ERROR(EnsureFree(*best, needed_bytes));
   return *best;
+}
+
+Result<std::uint64_t> ChunkStore::FreeBytes(std::uint32_t disk) {
+  auto usage = fs_->Usage(dirs_[disk]);
+  if (!usage.ok()) return Checked(disk, usage.status());
+  return usage->free_bytes + recycled_[disk].bytes();
+}
+
+Status ChunkStore::EnsureFree(std::uint32_t disk, std::uint64_t needed_bytes) {
+  auto usage = fs_->Usage(dirs_[disk]);
+  if (!usage.ok()) return Checked(disk, usage.status());
+  if (usage->free_bytes >= needed_bytes) return Status::Ok();
+  if (recycled_[disk].count() != 0) {
+    BUCKET_RETURN_IF_ERROR(Checked(disk, recycled_[disk].Release()));
+    usage = fs_->Usage(dirs_[disk]);
+    if (!usage.ok()) return Checked(disk, usage.status());
+    if (usage->free_bytes >= needed_bytes) return Status::Ok();
+  }
+  return Status::NoSpace(dirs_[disk] + " has " + std::to_string(usage->free_bytes) +
+                         " bytes free, " + std::to_string(needed_bytes) + " are needed");
 }
 
 Status ChunkStore::WriteHeader(std::uint64_t handle, const StoredChunk& chunk, Files& files) {
@@ -219,7 +247,12 @@ Status ChunkStore::Create(std::uint64_t handle, std::uint64_t version, std::uint
   }
   auto disk = ChooseDisk(kMetaHeaderBytes + BlockCount(chunk_size) * kBlockEntryBytes);
   if (!disk.ok()) return disk.status();
-  auto data = fs_->Open(PathOf(*disk, handle, ".chunk"), storage::OpenMode::kTruncate);
+  // Written over a recycled file when there is one: its old bytes are past
+  // every block's covered bytes, which start at none.
+  auto recycled = recycled_[*disk].TakeAs(PathOf(*disk, handle, ".chunk"));
+  if (!recycled.ok()) return Checked(*disk, recycled.status());
+  auto data = fs_->Open(PathOf(*disk, handle, ".chunk"),
+                        *recycled ? storage::OpenMode::kReadWrite : storage::OpenMode::kTruncate);
   if (!data.ok()) return Checked(*disk, data.status());
   auto meta = fs_->Open(PathOf(*disk, handle, ".meta"), storage::OpenMode::kTruncate);
   if (!meta.ok()) return Checked(*disk, meta.status());
@@ -352,12 +385,7 @@ Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
       return Status::NoSpace("the chunkserver's capacity of " + std::to_string(capacity_limit_) +
                              " bytes is full");
     }
-    auto usage = fs_->Usage(dirs_[chunk.disk]);
-    if (!usage.ok()) return Checked(chunk.disk, usage.status());
-    if (usage->free_bytes < end - chunk.length) {
-      return Status::NoSpace(dirs_[chunk.disk] + " has " + std::to_string(usage->free_bytes) +
-                             " bytes free, the write needs " + std::to_string(end - chunk.length));
-    }
+    BUCKET_RETURN_IF_ERROR(EnsureFree(chunk.disk, end - chunk.length));
   }
   auto files = FilesOf(handle);
   if (!files.ok()) return files.status();
@@ -457,9 +485,10 @@ Status ChunkStore::Delete(std::uint64_t handle) {
     open_.erase(open->second);
     open_index_.erase(open);
   }
-  used_bytes_ -= it->second.length;
+  const std::uint64_t length = it->second.length;
+  used_bytes_ -= length;
   chunks_.erase(it);
-  Status data = fs_->Remove(PathOf(disk, handle, ".chunk"));
+  Status data = recycled_[disk].Keep(PathOf(disk, handle, ".chunk"), length);
   Status meta = fs_->Remove(PathOf(disk, handle, ".meta"));
   if (!data.ok() && data.code() != Code::kNotFound) return Checked(disk, data);
   if (!meta.ok() && meta.code() != Code::kNotFound) return Checked(disk, meta);
@@ -519,7 +548,7 @@ DiskSpace ChunkStore::Space() const {
       continue;
     }
     space.capacity_bytes += usage->capacity_bytes;
-    space.free_bytes += usage->free_bytes;
+    space.free_bytes += usage->free_bytes + recycled_[disk].bytes();
   }
   space.used_bytes = used_bytes_;
   if (capacity_limit_ != 0) {

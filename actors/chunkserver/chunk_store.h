@@ -7,6 +7,9 @@
 // partial overwrite of a block verifies the old block first, so corrupt bytes
 // never get a fresh valid checksum (GFS section 5.2).
 //
+// Deleted chunks' data files are recycled (recycled_files.h): up to a bound
+// per disk they are kept in `recycle/` and new chunks are written over them.
+//
 // Disk errors: a full disk is kNoSpace and writes nothing that is acknowledged;
 // EIO on a folder marks that disk failed: its chunks leave the store (they are
 // reported lost, for re-replication) while the other disks keep serving.
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "actors/chunkserver/chunk_meta.h"
+#include "actors/chunkserver/recycled_files.h"
 #include "actors/core/context.h"
 #include "actors/storage/file_system.h"
 #include "messages/master_chunkserver.h"
@@ -57,9 +61,11 @@ struct DiskSpace {
 
 class ChunkStore {
  public:
+  // Keeps up to `recycle_bytes` of deleted chunks' files per disk (0: none).
   static Result<std::unique_ptr<ChunkStore>> Open(storage::FileSystem* fs,
                                                   const std::vector<std::string>& dirs,
-                                                  OpenReport* report);
+                                                  OpenReport* report,
+                                                  std::uint64_t recycle_bytes = 0);
 
   // A new, empty chunk at `version` on the disk with the most free space.
   Status Create(std::uint64_t handle, std::uint64_t version, std::uint64_t chunk_size);
@@ -99,8 +105,7 @@ class ChunkStore {
     std::shared_ptr<storage::File> meta;
   };
 
-  ChunkStore(storage::FileSystem* fs, std::vector<std::string> dirs)
-      : fs_(fs), dirs_(std::move(dirs)), failed_(dirs_.size(), false) {}
+  ChunkStore(storage::FileSystem* fs, std::vector<std::string> dirs, std::uint64_t recycle_bytes);
   Status Scan(std::uint32_t disk, OpenReport* report);
   void Quarantine(std::uint32_t disk, const std::string& name, const std::string& why,
                   OpenReport* report);
@@ -119,10 +124,16 @@ class ChunkStore {
   Status Checked(std::uint32_t disk, Status status);
   void FailDisk(std::uint32_t disk, const std::string& why);
   Result<std::uint32_t> ChooseDisk(std::uint64_t needed_bytes);
+  // The disk's free bytes, counting its recycled files as free.
+  Result<std::uint64_t> FreeBytes(std::uint32_t disk);
+  // OK when `disk` has `needed_bytes` free, giving back its recycled files if
+  // that is what it takes; else kNoSpace.
+  Status EnsureFree(std::uint32_t disk, std::uint64_t needed_bytes);
 
   storage::FileSystem* fs_;
   std::vector<std::string> dirs_;
   std::vector<bool> failed_;
+  std::vector<RecycledFiles> recycled_;  // one per disk
   std::unordered_map<std::uint64_t, StoredChunk> chunks_;
   std::set<std::uint64_t> undurable_names_;  // created since their folder was last synced
   std::vector<std::uint64_t> lost_;

@@ -6,7 +6,7 @@ Result<std::unique_ptr<ChunkserverActor>> OpenChunkserver(
     const config::ChunkserverConfig& config, messages::NodeAddress address,
     storage::FileSystem* fs, std::uint64_t seed, std::shared_ptr<spdlog::logger> log) {
   OpenReport report;
-  auto store = ChunkStore::Open(fs, config.data_dirs, &report);
+  auto store = ChunkStore::Open(fs, config.data_dirs, &report, config.recycle_bytes);
   if (!store.ok()) return store.status().WithContext("opening node.data_dirs");
   (*store)->SetCapacityLimit(config.capacity_bytes);
   for (const auto& item : report.quarantined) {

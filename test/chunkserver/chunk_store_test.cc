@@ -20,9 +20,10 @@ std::string Random(std::size_t n, std::uint64_t seed) {
 
 std::unique_ptr<ChunkStore> OpenStore(storage::MemFileSystem& fs,
                                       std::vector<std::string> dirs = {"/d1"},
-                                      OpenReport* report_out = nullptr) {
+                                      OpenReport* report_out = nullptr,
+                                      std::uint64_t recycle_bytes = 0) {
   OpenReport report;
-  auto store = ChunkStore::Open(&fs, dirs, &report);
+  auto store = ChunkStore::Open(&fs, dirs, &report, recycle_bytes);
   REQUIRE(store.ok());
   if (report_out) *report_out = report;
   return std::move(*store);
@@ -262,6 +263,95 @@ TEST_CASE("chunk store: metadata from a newer Bucket is refused", "[unit][chunks
   auto store = ChunkStore::Open(&fs, {"/d1"}, &report);
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == Code::kUnsupported);
+}
+
+std::size_t CountFiles(storage::MemFileSystem& fs, const std::string& dir) {
+  auto names = fs.List(dir);
+  REQUIRE(names.ok());
+  return names->size();
+}
+
+TEST_CASE("chunk store: a new chunk written over a deleted chunk's file never shows its old bytes",
+          "[unit][chunkserver]") {
+  storage::MemFileSystem fs;
+  auto store = OpenStore(fs, {"/d1"}, nullptr, /*recycle_bytes=*/kChunk);
+  REQUIRE(store->Create(1, 1, kChunk).ok());
+  const std::string old_bytes = Random(kChunk, 5);
+  REQUIRE(WriteText(*store, 1, 0, old_bytes).ok());
+  REQUIRE(store->Delete(1).ok());
+  CHECK_FALSE(fs.Exists("/d1/chunks/0000000000000001.chunk"));
+  CHECK(CountFiles(fs, "/d1/recycle") == 1);
+  CHECK(store->Space().free_bytes == fs.Usage("/d1")->free_bytes + kChunk);  // reusable: free
+
+  REQUIRE(store->Create(2, 1, kChunk).ok());
+  CHECK(CountFiles(fs, "/d1/recycle") == 0);  // taken, not a new file
+  CHECK(store->Read(2, 0, kChunk)->size() == 0);
+  // Data with a gap before it in its block, and a block written after an
+  // unwritten one: the gaps read as zeros, not as the old chunk's bytes.
+  REQUIRE(WriteText(*store, 2, 100, "new").ok());
+  REQUIRE(WriteText(*store, 2, 3 * 65536 + 10, "later").ok());
+  std::string expected(3 * 65536 + 15, '\0');
+  expected.replace(100, 3, "new");
+  expected.replace(3 * 65536 + 10, 5, "later");
+  CHECK(ReadText(*store, 2, 0, kChunk) == expected);
+  CHECK(store->Verify(2).ok());
+  CHECK(store->Find(2)->length == expected.size());
+}
+
+TEST_CASE("chunk store: recycled files stay under their bound and survive a restart",
+          "[unit][chunkserver]") {
+  storage::MemFileSystem fs;
+  {
+    auto store = OpenStore(fs, {"/d1"}, nullptr, /*recycle_bytes=*/2 * kChunk);
+    for (std::uint64_t h = 1; h <= 3; ++h) {
+      REQUIRE(store->Create(h, 1, kChunk).ok());
+      REQUIRE(WriteText(*store, h, 0, std::string(kChunk, 'x')).ok());
+    }
+    REQUIRE(store->Create(4, 1, kChunk).ok());  // empty: nothing worth keeping
+    for (std::uint64_t h = 1; h <= 4; ++h) REQUIRE(store->Delete(h).ok());
+    CHECK(CountFiles(fs, "/d1/recycle") == 2);  // the third would pass the bound
+    CHECK(CountFiles(fs, "/d1/chunks") == 0);
+  }
+  REQUIRE(fs.Open("/d1/recycle/not-ours", storage::OpenMode::kCreate).ok());
+  {
+    // Reopened with a smaller bound: one file is taken back, the rest removed.
+    OpenReport report;
+    auto store = OpenStore(fs, {"/d1"}, &report, /*recycle_bytes=*/kChunk);
+    CHECK(report.chunks == 0);
+    CHECK(CountFiles(fs, "/d1/recycle") == 1);
+    REQUIRE(store->Create(9, 1, kChunk).ok());
+    CHECK(CountFiles(fs, "/d1/recycle") == 0);
+    REQUIRE(WriteText(*store, 9, 0, "nine").ok());
+    CHECK(ReadText(*store, 9, 0, kChunk) == "nine");
+  }
+  {
+    auto store = OpenStore(fs, {"/d1"}, nullptr, /*recycle_bytes=*/0);  // off: none kept
+    REQUIRE(store->Delete(9).ok());
+    CHECK(CountFiles(fs, "/d1/recycle") == 0);
+  }
+}
+
+TEST_CASE("chunk store: a disk short of space gives back its recycled files before NoSpace",
+          "[unit][chunkserver]") {
+  storage::MemFileSystem fs(3 * kChunk);
+  auto store = OpenStore(fs, {"/d1"}, nullptr, /*recycle_bytes=*/4 * kChunk);
+  REQUIRE(store->Create(10, 1, kChunk).ok());
+  for (std::uint64_t h = 1; h <= 2; ++h) {
+    REQUIRE(store->Create(h, 1, kChunk).ok());
+    REQUIRE(WriteText(*store, h, 0, std::string(kChunk, 'x')).ok());
+  }
+  for (std::uint64_t h = 1; h <= 2; ++h) REQUIRE(store->Delete(h).ok());
+  REQUIRE(CountFiles(fs, "/d1/recycle") == 2);
+  REQUIRE(fs.Usage("/d1")->free_bytes < kChunk);  // the metadata took a little
+  // Chunk 10 (made before there were recycled files) needs the space they hold.
+  CHECK(WriteText(*store, 10, 0, std::string(kChunk, 'y')).ok());
+  CHECK(CountFiles(fs, "/d1/recycle") == 0);
+  CHECK(ReadText(*store, 10, kChunk - 10, 10) == std::string(10, 'y'));
+  // With none left, a full disk is NoSpace as before.
+  REQUIRE(store->Create(11, 1, kChunk).ok());
+  REQUIRE(WriteText(*store, 11, 0, std::string(kChunk, 'z')).ok());
+  REQUIRE(store->Create(12, 1, kChunk).ok());
+  CHECK(WriteText(*store, 12, 0, std::string(kChunk, 'z')).code() == Code::kNoSpace);
 }
 
 }  // namespace
