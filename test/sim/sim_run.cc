@@ -504,6 +504,14 @@ class Run {
             const auto* info = cluster_.master().chunkservers().Find(id);
             if (net.IsUp(id) && (info == nullptr || !info->live())) return false;
           }
+          // Every acknowledged write's end has reached the master's file size:
+          // primaries report lengths after answering, and say a lost report again.
+          for (const auto& [path, model] : files_) {
+            const auto& tree = cluster_.master().state().tree();
+            auto id = tree.Lookup(path);
+            const auto* file = id.ok() ? tree.Find(*id) : nullptr;
+            if (file != nullptr && file->size < model.min_size) return false;
+          }
           bool all = true;
           cluster_.master().state().chunks().ForEach([&](std::uint64_t handle, const auto& info) {
             // Only chunks with a copy somewhere can be repaired; one with none
