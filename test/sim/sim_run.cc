@@ -546,7 +546,8 @@ class Run {
         }
         which += ";";
       });
-      Violation("chunks still below their replication factor 300s after faults stopped:" + which);
+      Violation("not settled 300s after faults stopped (chunks below their factor, or sizes "
+                "behind acknowledged writes):" + which);
     }
   }
 
