@@ -247,24 +247,34 @@ Status ChunkStore::Create(std::uint64_t handle, std::uint64_t version, std::uint
   }
   auto disk = ChooseDisk(kMetaHeaderBytes + BlockCount(chunk_size) * kBlockEntryBytes);
   if (!disk.ok()) return disk.status();
-  // Written over a recycled file when there is one: its old bytes are past
-  // every block's covered bytes, which start at none.
-  auto recycled = recycled_[*disk].TakeAs(PathOf(*disk, handle, ".chunk"));
-  if (!recycled.ok()) return Checked(*disk, recycled.status());
-  auto data = fs_->Open(PathOf(*disk, handle, ".chunk"),
-                        *recycled ? storage::OpenMode::kReadWrite : storage::OpenMode::kTruncate);
-  if (!data.ok()) return Checked(*disk, data.status());
-  auto meta = fs_->Open(PathOf(*disk, handle, ".meta"), storage::OpenMode::kTruncate);
+  const std::string meta_path = PathOf(*disk, handle, ".meta");
+  const std::string data_path = PathOf(*disk, handle, ".chunk");
+  // The metadata first: a crash before the data file is there leaves a small
+  // .meta alone (quarantined at the next start), not a recycled file beside
+  // unreadable metadata.
+  auto meta = fs_->Open(meta_path, storage::OpenMode::kTruncate);
   if (!meta.ok()) return Checked(*disk, meta.status());
   const StoredChunk chunk{version, 0, chunk_size, *disk};
-  std::string bytes =
-      EncodeChunkHeader(ChunkHeader{handle, version, 0, chunk_size}) +
-      std::string(BlockCount(chunk_size) * kBlockEntryBytes, '\0');
-  Status written = (*meta)->WriteAt(0, bytes.data(), bytes.size());
-  if (!written.ok()) {
-    (void)fs_->Remove(PathOf(*disk, handle, ".chunk"));
-    (void)fs_->Remove(PathOf(*disk, handle, ".meta"));
-    return Checked(*disk, written);
+  const std::string bytes = EncodeChunkHeader(ChunkHeader{handle, version, 0, chunk_size}) +
+                            std::string(BlockCount(chunk_size) * kBlockEntryBytes, '\0');
+  Status made = (*meta)->WriteAt(0, bytes.data(), bytes.size());
+  if (made.ok()) {
+    // Written over a recycled file when there is one: its old bytes are past
+    // every block's covered bytes, which start at none. One that cannot be
+    // moved is dropped, and a new file made (unless the disk failed).
+    auto recycled = recycled_[*disk].TakeAs(data_path);
+    if (!recycled.ok() && recycled.status().code() == Code::kIoError) made = recycled.status();
+    const bool over_recycled = recycled.ok() && *recycled;
+    if (made.ok()) {
+      made = fs_->Open(data_path, over_recycled ? storage::OpenMode::kReadWrite
+                                                : storage::OpenMode::kTruncate)
+                 .status();
+    }
+  }
+  if (!made.ok()) {
+    (void)fs_->Remove(data_path);
+    (void)fs_->Remove(meta_path);
+    return Checked(*disk, made);
   }
   chunks_[handle] = chunk;
   undurable_names_.insert(handle);
@@ -343,7 +353,7 @@ Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
   Payload span;
   std::uint8_t* buffer = nullptr;  // when the span is a buffer of its own, not a view
   if (view->has_value()) {
-    span = std::move(**view);
+    span = Lend(handle, std::move(**view));
   } else {
     // A block with unwritten bytes, or a file shorter than its checksums say:
     // read into a buffer where the gaps can be zeros.
@@ -380,15 +390,20 @@ Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
     return Status::InvalidArgument("write past the end of a " + std::to_string(chunk.chunk_size) +
                                    "-byte chunk");
   }
+  auto files = FilesOf(handle);
+  if (!files.ok()) return files.status();
   if (end > chunk.length) {
     if (capacity_limit_ != 0 && used_bytes_ + (end - chunk.length) > capacity_limit_) {
       return Status::NoSpace("the chunkserver's capacity of " + std::to_string(capacity_limit_) +
                              " bytes is full");
     }
-    BUCKET_RETURN_IF_ERROR(EnsureFree(chunk.disk, end - chunk.length));
+    // Only bytes past the file's end take new space (a recycled file is longer
+    // than its new chunk).
+    auto file_size = files->data->Size();
+    if (!file_size.ok()) return Checked(chunk.disk, file_size.status());
+    const std::uint64_t held = std::max(chunk.length, *file_size);
+    if (end > held) BUCKET_RETURN_IF_ERROR(EnsureFree(chunk.disk, end - held));
   }
-  auto files = FilesOf(handle);
-  if (!files.ok()) return files.status();
   const std::uint64_t first = offset / kBlockBytes;
   const std::uint64_t last = (end - 1) / kBlockBytes;
   auto entries = ReadEntries(*files, first, last - first + 1);
@@ -476,19 +491,37 @@ Status ChunkStore::PadTo(std::uint64_t handle, std::uint64_t length) {
   return Status::Ok();
 }
 
-Status ChunkStore::Delete(std::uint64_t handle) {
+Payload ChunkStore::Lend(std::uint64_t handle, Payload view) {
+  std::weak_ptr<const void>& lent = lent_views_[handle];
+  std::shared_ptr<const void> token = lent.lock();
+  if (!token) {
+    token = std::make_shared<char>(0);
+    lent = token;
+  }
+  // The view and the token live as long as the returned Payload (and its slices).
+  const std::uint8_t* data = view.data();
+  const std::size_t size = view.size();
+  std::shared_ptr<const void> owner(data, [view = std::move(view), token](const void*) {});
+  return Payload::Wrap(std::move(owner), data, size);
+}
+
+Status ChunkStore::Delete(std::uint64_t handle, bool recycle) {
   auto it = chunks_.find(handle);
   if (it == chunks_.end()) return Status::NotFound("chunk " + std::to_string(handle));
+  if (auto lent = lent_views_.find(handle); lent != lent_views_.end()) {
+    if (!lent->second.expired()) recycle = false;
+    lent_views_.erase(lent);
+  }
   const std::uint32_t disk = it->second.disk;
   undurable_names_.erase(handle);
   if (auto open = open_index_.find(handle); open != open_index_.end()) {
     open_.erase(open->second);
     open_index_.erase(open);
   }
-  const std::uint64_t length = it->second.length;
-  used_bytes_ -= length;
+  used_bytes_ -= it->second.length;
   chunks_.erase(it);
-  Status data = recycled_[disk].Keep(PathOf(disk, handle, ".chunk"), length);
+  const std::string data_path = PathOf(disk, handle, ".chunk");
+  Status data = recycle ? recycled_[disk].Keep(data_path) : fs_->Remove(data_path);
   Status meta = fs_->Remove(PathOf(disk, handle, ".meta"));
   if (!data.ok() && data.code() != Code::kNotFound) return Checked(disk, data);
   if (!meta.ok() && meta.code() != Code::kNotFound) return Checked(disk, meta);

@@ -271,8 +271,8 @@ void ChunkserverActor::DeleteChunks(const std::vector<std::uint64_t>& handles) {
     }
     leases_.erase(handle);
     applies_.erase(handle);
-    corrupt_.erase(handle);
-    Status deleted = store_->Delete(handle);
+    const bool corrupt = corrupt_.erase(handle) != 0;
+    Status deleted = store_->Delete(handle, /*recycle=*/!corrupt);
     if (deleted.ok()) {
       log_->info("{} deleted chunk {} (the master no longer needs it here)", address_.node_id,
                  handle);

@@ -71,8 +71,8 @@ void ChunkserverActor::OnClone(const Inbound& in, const msg::CloneRequest& r, Co
                                        existing->length});
       return;
     }
-    (void)store_->Delete(r.handle);  // a stale or corrupt copy: replaced whole
-    corrupt_.erase(r.handle);
+    // A stale or corrupt copy: replaced whole (a corrupt one's file not reused).
+    (void)store_->Delete(r.handle, /*recycle=*/corrupt_.erase(r.handle) == 0);
   }
   // Version 0 marks it incomplete: a crash mid-copy leaves a stale replica that
   // the master deletes, never a short one that looks current.

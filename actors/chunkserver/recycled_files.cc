@@ -9,6 +9,12 @@ std::string RecycledFiles::PathOf(std::uint64_t number) const {
   return storage::JoinPath(folder_, std::to_string(number));
 }
 
+Result<std::uint64_t> RecycledFiles::SizeOf(const std::string& path) const {
+  auto file = fs_->Open(path, storage::OpenMode::kReadOnly);
+  if (!file.ok()) return file.status();
+  return (*file)->Size();
+}
+
 Status RecycledFiles::Open() {
   BUCKET_RETURN_IF_ERROR(fs_->MakeDirs(folder_));
   auto names = fs_->List(folder_);
@@ -18,14 +24,11 @@ Status RecycledFiles::Open() {
     std::uint64_t number = 0;
     const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), number);
     const std::string path = storage::JoinPath(folder_, name);
-    if (error != std::errc() || end != name.data() + name.size()) {
-      BUCKET_RETURN_IF_ERROR(fs_->Remove(path));  // not ours to keep
+    auto size = SizeOf(path);
+    if (error != std::errc() || end != name.data() + name.size() || !size.ok()) {
+      (void)fs_->Remove(path);  // not ours, or unreadable: nothing here is needed
       continue;
     }
-    auto file = fs_->Open(path, storage::OpenMode::kReadOnly);
-    if (!file.ok()) return file.status();
-    auto size = (*file)->Size();
-    if (!size.ok()) return size.status();
     found.push_back({number, *size});
   }
   std::sort(found.begin(), found.end(),
@@ -33,7 +36,7 @@ Status RecycledFiles::Open() {
   for (const Recycled& file : found) {
     next_number_ = std::max(next_number_, file.number + 1);
     if (bytes_ + file.bytes > bytes_max_) {
-      BUCKET_RETURN_IF_ERROR(fs_->Remove(PathOf(file.number)));
+      (void)fs_->Remove(PathOf(file.number));
       continue;
     }
     files_.push_back(file);
@@ -42,12 +45,16 @@ Status RecycledFiles::Open() {
   return Status::Ok();
 }
 
-Status RecycledFiles::Keep(const std::string& path, std::uint64_t bytes) {
-  if (bytes == 0 || bytes_ + bytes > bytes_max_) return fs_->Remove(path);
-  const Recycled file{next_number_++, bytes};
-  BUCKET_RETURN_IF_ERROR(fs_->Rename(path, PathOf(file.number)));
+Status RecycledFiles::Keep(const std::string& path) {
+  // Its size, not its chunk's length: a recycled file is never truncated, so a
+  // short chunk written over a long file leaves the long file behind.
+  auto size = SizeOf(path);
+  if (!size.ok()) return size.status();
+  if (*size == 0 || bytes_ + *size > bytes_max_) return fs_->Remove(path);
+  const Recycled file{next_number_++, *size};
+  if (!fs_->Rename(path, PathOf(file.number)).ok()) return fs_->Remove(path);
   files_.push_back(file);
-  bytes_ += bytes;
+  bytes_ += file.bytes;
   return Status::Ok();
 }
 
@@ -56,7 +63,11 @@ Result<bool> RecycledFiles::TakeAs(const std::string& path) {
   const Recycled file = files_.front();
   files_.pop_front();
   bytes_ -= file.bytes;
-  BUCKET_RETURN_IF_ERROR(fs_->Rename(PathOf(file.number), path));
+  Status moved = fs_->Rename(PathOf(file.number), path);
+  if (!moved.ok()) {
+    (void)fs_->Remove(PathOf(file.number));  // not to be tried again
+    return moved;
+  }
   return true;
 }
 

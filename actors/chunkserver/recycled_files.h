@@ -31,12 +31,14 @@ class RecycledFiles {
   RecycledFiles(storage::FileSystem* fs, std::string folder, std::uint64_t bytes_max)
       : fs_(fs), folder_(std::move(folder)), bytes_max_(bytes_max) {}
 
-  // Creates the folder, or takes back the files already in it.
+  // Creates the folder, or takes back the files already in it. Only a folder
+  // that cannot be made or listed is an error: anything else in it is removed.
   Status Open();
-  // Moves the file at `path` (`bytes` long) into the folder, or removes it
-  // when it would not fit under the bound.
-  Status Keep(const std::string& path, std::uint64_t bytes);
-  // Moves the oldest file to `path`. False when there is none.
+  // Moves the file at `path` into the folder, or removes it when its size
+  // would pass the bound (or it cannot be moved).
+  Status Keep(const std::string& path);
+  // Moves the oldest file to `path`. False when there is none; an error when
+  // it could not be moved (it is dropped).
   Result<bool> TakeAs(const std::string& path);
   // Removes every file (the disk needs the space).
   Status Release();
@@ -50,6 +52,7 @@ class RecycledFiles {
     std::uint64_t bytes = 0;
   };
   std::string PathOf(std::uint64_t number) const;
+  Result<std::uint64_t> SizeOf(const std::string& path) const;
 
   storage::FileSystem* fs_;
   std::string folder_;
