@@ -58,11 +58,16 @@ Status RecycledFiles::Keep(const std::string& path) {
   return Status::Ok();
 }
 
-Result<bool> RecycledFiles::TakeAs(const std::string& path) {
-  if (files_.empty()) return false;
+RecycledFiles::Recycled RecycledFiles::PopOldest() {
   const Recycled file = files_.front();
   files_.pop_front();
   bytes_ -= file.bytes;
+  return file;
+}
+
+Result<bool> RecycledFiles::TakeAs(const std::string& path) {
+  if (files_.empty()) return false;
+  const Recycled file = PopOldest();
   Status moved = fs_->Rename(PathOf(file.number), path);
   if (!moved.ok()) {
     (void)fs_->Remove(PathOf(file.number));  // not to be tried again
@@ -73,9 +78,7 @@ Result<bool> RecycledFiles::TakeAs(const std::string& path) {
 
 Status RecycledFiles::Release() {
   while (!files_.empty()) {
-    const Recycled file = files_.front();
-    files_.pop_front();
-    bytes_ -= file.bytes;
+    const Recycled file = PopOldest();
     Status removed = fs_->Remove(PathOf(file.number));
     if (!removed.ok() && removed.code() != Code::kNotFound) return removed;
   }

@@ -53,6 +53,7 @@ class RecycledFiles {
   };
   std::string PathOf(std::uint64_t number) const;
   Result<std::uint64_t> SizeOf(const std::string& path) const;
+  Recycled PopOldest();  // REQUIRES: a file is kept
 
   storage::FileSystem* fs_;
   std::string folder_;

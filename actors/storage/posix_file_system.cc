@@ -70,8 +70,9 @@ class PosixFile final : public File {
   // Maps the bytes instead of copying them. Touching a mapped page that cannot
   // be read raises SIGBUS where pread returns an error, so:
   // - only what lies inside the file is mapped, and Bucket never shrinks a
-  //   file that may be mapped (a chunk file only grows, and is replaced by a
-  //   new file, never truncated);
+  //   file that may be mapped (a chunk file only grows, and is never
+  //   truncated: a deleted chunk's file is removed, or recycled whole once no
+  //   view of it is left);
   // - every page is read in at once (MADV_POPULATE_READ, which returns an
   //   error where touching the page would raise SIGBUS); if one cannot be, the
   //   bytes are read with pread after all, which reports the error.
