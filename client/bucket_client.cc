@@ -29,12 +29,25 @@ std::string NewClientId() {
   return std::string("client-") + text;
 }
 
+namespace {
+
+// The writers of every client in this process share one window (why: write_window.h).
+std::shared_ptr<WriteWindow> ProcessWriteWindow() {
+  static const FileClientOptions defaults;
+  static const auto window = std::make_shared<WriteWindow>(defaults.mutations_in_flight,
+                                                           defaults.mutations_in_flight_min);
+  return window;
+}
+
+}  // namespace
+
 BucketClient::BucketClient(config::ClientConfig config, std::string client_id)
     : config_(std::move(config)), client_id_(std::move(client_id)),
       actor_(std::make_unique<RpcActor>()),
       record_id_base_(static_cast<std::uint64_t>(std::random_device{}()) << 32) {
   FileClientOptions options;
   options.this_host = config::ThisHostAddress();
+  options.write_window = ProcessWriteWindow();
   files_ = std::make_unique<FileClient>(actor_.get(), config_, client_id_, options);
 }
 

@@ -49,6 +49,17 @@ struct FileClient::FileInfoCache {
 };
 
 struct FileClient::WriteOp {
+  ~WriteOp() { LeaveWindow(); }
+  void LeaveWindow() {
+    if (window) window->Leave();
+    window.reset();
+  }
+  // Answers the write, having left the window first: a next write started
+  // from `done` then finds the window as it will be.
+  void Answer(const Status& status, Context& ctx) {
+    LeaveWindow();
+    done(status, ctx);
+  }
   std::string path;
   std::uint64_t offset = 0;
   Payload data;
@@ -58,6 +69,7 @@ struct FileClient::WriteOp {
   int in_flight = 0;
   Status error;
   bool finished = false;
+  std::shared_ptr<WriteWindow> window;
 };
 
 struct FileClient::ReadOp {
@@ -84,7 +96,12 @@ struct FileClient::AppendOp {
 
 FileClient::FileClient(RpcActor* rpc, const config::ClientConfig& config, std::string client_id,
                        FileClientOptions options)
-    : rpc_(rpc), config_(config), client_id_(std::move(client_id)), options_(std::move(options)) {}
+    : rpc_(rpc), config_(config), client_id_(std::move(client_id)), options_(std::move(options)) {
+  if (!options_.write_window) {
+    options_.write_window = std::make_shared<WriteWindow>(options_.mutations_in_flight,
+                                                          options_.mutations_in_flight_min);
+  }
+}
 
 FileClient::~FileClient() = default;
 
@@ -238,10 +255,12 @@ void FileClient::Write(Context& ctx, const std::string& path, std::uint64_t offs
     op->done(Status::Ok(), ctx);
     return;
   }
+  op->window = options_.write_window;  // a writer from now until it is answered
+  op->window->Join();
   Locate(ctx, path, offset, /*refresh=*/false,
          [this, op](Result<msg::LocateResponse> located, Context& c) {
-           if (!located.ok()) return op->done(located.status(), c);
-           if (located->info.is_dir) return op->done(Status::IsADirectory(op->path), c);
+           if (!located.ok()) return op->Answer(located.status(), c);
+           if (located->info.is_dir) return op->Answer(Status::IsADirectory(op->path), c);
            op->chunk_size = located->info.chunk_size;
            RunWrite(op, c);
          });
@@ -250,7 +269,7 @@ void FileClient::Write(Context& ctx, const std::string& path, std::uint64_t offs
 void FileClient::RunWrite(std::shared_ptr<WriteOp> op, Context& ctx) {
   const std::uint64_t size = op->data.size();
   while (op->error.ok() && op->dispatched < size &&
-         op->in_flight < options_.mutations_in_flight) {
+         op->in_flight < op->window->PerWriter()) {
     const std::uint64_t at = op->offset + op->dispatched;
     const std::uint64_t chunk_end = (at / op->chunk_size + 1) * op->chunk_size;
     const std::uint64_t n = std::min({size - op->dispatched, chunk_end - at,
@@ -262,7 +281,7 @@ void FileClient::RunWrite(std::shared_ptr<WriteOp> op, Context& ctx) {
   }
   if (op->in_flight == 0 && !op->finished && (!op->error.ok() || op->dispatched == size)) {
     op->finished = true;
-    op->done(op->error, ctx);
+    op->Answer(op->error, ctx);
   }
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "client/rpc_actor.h"
+#include "client/write_window.h"
 #include "config/client_config.h"
 #include "messages/message.h"
 
@@ -45,7 +46,11 @@ struct FileClientOptions {
   // 8 MiB in flight; 4 MiB x 4 held twice that, and four readers at once were
   // slower together than one alone (bucket-bench read --clients 4).
   std::uint64_t read_bytes = 1ull << 20;     // one read request
+  // Mutations in flight, for this client's writers together unless
+  // `write_window` shares one window among several clients of a process.
   int mutations_in_flight = 8;
+  int mutations_in_flight_min = 2;           // per writer, however many write
+  std::shared_ptr<WriteWindow> write_window;
   int reads_in_flight = 8;
   int attempts = 5;                          // per mutation or read piece
   std::int64_t location_cache_ms = 60000;

@@ -2,6 +2,7 @@
 // and client code: the push chain, writes, record appends, reads, failures.
 #include <catch2/catch.hpp>
 #include <random>
+#include <sstream>
 
 #include "actors/core/crc32c.h"
 #include "test/sim/sim_cluster.h"
@@ -319,6 +320,63 @@ TEST_CASE("data path: a streaming writer keeps its lease through extensions",
     if (i == 0) version = chunk.version;
     CHECK(chunk.version == version);  // 6s of writing on a 1s lease, never re-granted
   }
+}
+
+// Mutations each client has on their way, by the simulated network's trace:
+// reservations the client's pushes made at a first hop, less the write
+// answers it got back. `peak` keeps the highest since the last Reset.
+struct MutationsInFlight {
+  std::map<std::string, int> now;
+  std::map<std::string, int> peak;
+  void Reset() { peak.clear(); }
+  void Count(const std::string& line) {  // "<ms> <node> <- <sender> <Kind> #<id>"
+    std::istringstream words(line);
+    std::string at, node, arrow, sender, kind;
+    if (!(words >> at >> node >> arrow >> sender >> kind) || arrow != "<-") return;
+    if (kind == "PushReserveRequest" && sender.rfind("client", 0) == 0) {
+      peak[sender] = std::max(peak[sender], ++now[sender]);
+    } else if (kind == "WriteResponse" && node.rfind("client", 0) == 0) {
+      --now[node];
+    }
+  }
+};
+
+TEST_CASE("data path: writers sharing a window keep its mutations in flight together, "
+          "not each", "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.clients = 2;
+  options.write_window = std::make_shared<client::WriteWindow>(8, 2);
+  auto owner = Ready(11, options);
+  SimCluster& cluster = *owner;
+  auto counted = std::make_shared<MutationsInFlight>();
+  cluster.net().trace = [counted](const std::string& line) { counted->Count(line); };
+  for (const char* path : {"/alone", "/one", "/two"}) {
+    REQUIRE(cluster.Call(msg::CreateRequest{path, 0, 0, false, false}).ok());
+  }
+  // 4 MiB is 16 mutations of 256 KiB: more than the window.
+  const std::string alone = Random(4 << 20, 1);
+  REQUIRE(cluster.Write("/alone", 0, alone).ok());
+  CHECK(counted->peak["client1"] == 8);  // a writer alone has the whole window
+  CHECK(options.write_window->writers() == 0);
+
+  counted->Reset();
+  const std::string one = Random(4 << 20, 2);
+  const std::string two = Random(4 << 20, 3);
+  auto first = cluster.StartWrite("/one", 0, one, 1);
+  auto second = cluster.StartWrite("/two", 0, two, 2);
+  REQUIRE(cluster.net().RunUntil([&] { return first->has_value() && second->has_value(); },
+                                 Millis(60000)));
+  REQUIRE(first->value().ok());
+  REQUIRE(second->value().ok());
+  CHECK(counted->peak["client1"] == 4);  // two writers share it
+  CHECK(counted->peak["client2"] == 4);
+  CHECK(options.write_window->writers() == 0);
+  CHECK(*cluster.Read("/one", 0, one.size()) == one);
+  CHECK(*cluster.Read("/two", 0, two.size()) == two);
+
+  // A write that fails leaves the window too.
+  CHECK(cluster.Write("/missing", 0, "x").code() == Code::kNotFound);
+  CHECK(options.write_window->writers() == 0);
 }
 
 }  // namespace

@@ -53,6 +53,7 @@ SimCluster::SimCluster(std::uint64_t seed, SimClusterOptions options)
     file_options.piece_bytes = 64 << 10;  // several pieces per mutation, even in small tests
     file_options.mutation_bytes = 256 << 10;
     file_options.read_bytes = 256 << 10;
+    file_options.write_window = options_.write_window;
     node.files = std::make_unique<client::FileClient>(node.rpc, client_config, ClientId(c),
                                                       file_options);
     clients_[c] = std::move(node);

@@ -39,6 +39,9 @@ struct SimClusterOptions {
   std::uint64_t scrub_rate = 0;
   sim::SimFaults faults;
   bool node_logs = false;  // the nodes' own log lines on stderr (debug level)
+  // Shared by every client's writers, as BucketClient shares one per process;
+  // null: each client has a window of its own.
+  std::shared_ptr<client::WriteWindow> write_window;
 };
 
 class SimCluster {
