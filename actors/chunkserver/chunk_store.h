@@ -73,8 +73,8 @@ class ChunkStore {
   const StoredChunk* Find(std::uint64_t handle) const;
 
   // Up to `length` bytes at `offset`, fewer only past the chunk's length. Every
-  // block touched is verified: a mismatch is kCorruption. The bytes may be a
-  // view of the file's pages, valid as long as the Payload lives.
+  // block touched is verified: a mismatch is kCorruption. The bytes are the
+  // Payload's own.
   Result<Payload> Read(std::uint64_t handle, std::uint64_t offset, std::uint64_t length);
   // Writes the concatenation of `pieces` at `offset`, extending the length.
   // `known` may give checksums of parts of it (offsets from its start, in
@@ -119,14 +119,6 @@ class ChunkStore {
   Status WriteHeader(std::uint64_t handle, const StoredChunk& chunk, Files& files);
   Result<std::vector<BlockEntry>> ReadEntries(Files& files, std::uint64_t first,
                                               std::uint64_t count);
-  // The span of whole blocks from block `first` to `span_end` as a view of the
-  // file's own bytes (no copy), or nullopt when a block has unwritten bytes or
-  // the file is shorter than the span: those need a buffer (zeros, a check).
-  Result<std::optional<Payload>> ViewWholeBlocks(Files& files,
-                                                 const std::vector<BlockEntry>& entries,
-                                                 std::uint64_t first, std::uint64_t span_end);
-  // `view` with a token of `handle`'s lent views inside (see lent_views_).
-  Payload Lend(std::uint64_t handle, Payload view);
   // Turns an I/O error on `disk` into a failed disk; passes other errors through.
   Status Checked(std::uint32_t disk, Status status);
   void FailDisk(std::uint32_t disk, const std::string& why);
@@ -141,9 +133,6 @@ class ChunkStore {
   std::vector<std::string> dirs_;
   std::vector<bool> failed_;
   std::vector<RecycledFiles> recycled_;  // one per disk
-  // Per chunk, a token that every view Read lent out holds: while it lives,
-  // the chunk's file is not recycled.
-  std::unordered_map<std::uint64_t, std::weak_ptr<const void>> lent_views_;
   std::unordered_map<std::uint64_t, StoredChunk> chunks_;
   std::set<std::uint64_t> undurable_names_;  // created since their folder was last synced
   std::vector<std::uint64_t> lost_;

@@ -2,14 +2,6 @@
 
 namespace bucket::storage {
 
-Result<Payload> File::View(std::uint64_t offset, std::size_t size) {
-  std::uint8_t* buffer = nullptr;
-  Payload bytes = Payload::Allocate(size, &buffer);
-  auto read = ReadAt(offset, buffer, size);
-  if (!read.ok()) return read.status();
-  return bytes.Slice(0, *read);
-}
-
 Result<std::string> ReadWholeFile(FileSystem& fs, const std::string& path) {
   auto file = fs.Open(path, OpenMode::kReadOnly);
   if (!file.ok()) return file.status();

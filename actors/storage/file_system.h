@@ -18,7 +18,6 @@
 #include <string_view>
 #include <vector>
 
-#include "messages/payload.h"
 #include "messages/status.h"
 
 namespace bucket::storage {
@@ -31,11 +30,6 @@ class File {
   virtual Status WriteAt(std::uint64_t offset, const void* data, std::size_t size) = 0;
   // Reads up to `size` bytes at `offset` into `out`; fewer only at the end of the file.
   virtual Result<std::size_t> ReadAt(std::uint64_t offset, void* out, std::size_t size) = 0;
-  // Up to `size` bytes at `offset` (fewer only at the end of the file) as a
-  // read-only Payload that stays valid after the File is closed. PosixFile
-  // shares the page cache's own pages (a mapping) so that serving them costs no
-  // copy; the default copies them through ReadAt.
-  virtual Result<Payload> View(std::uint64_t offset, std::size_t size);
   virtual Result<std::uint64_t> Size() = 0;
   virtual Status Truncate(std::uint64_t size) = 0;
   // Makes the file's data durable (fdatasync). Slow: call it only from SyncWork.

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -65,37 +64,6 @@ class PosixFile final : public File {
       done += static_cast<std::size_t>(n);
     }
     return done;
-  }
-
-  // Maps the bytes instead of copying them. Touching a mapped page that cannot
-  // be read raises SIGBUS where pread returns an error, so:
-  // - only what lies inside the file is mapped, and Bucket never shrinks a
-  //   file that may be mapped (a chunk file only grows, and is never
-  //   truncated: a deleted chunk's file is removed, or recycled whole once no
-  //   view of it is left);
-  // - every page is read in at once (MADV_POPULATE_READ, which returns an
-  //   error where touching the page would raise SIGBUS); if one cannot be, the
-  //   bytes are read with pread after all, which reports the error.
-  // What is left is a page evicted and then unreadable in the moments between
-  // that and the send, which would stop the node.
-  Result<Payload> View(std::uint64_t offset, std::size_t size) override {
-    auto file_size = Size();
-    if (!file_size.ok()) return file_size.status();
-    if (offset >= *file_size || size == 0) return Payload();
-    size = static_cast<std::size_t>(std::min<std::uint64_t>(size, *file_size - offset));
-    static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-    const std::uint64_t map_offset = offset / page * page;
-    const std::size_t map_size = static_cast<std::size_t>(offset - map_offset) + size;
-    void* at = ::mmap(nullptr, map_size, PROT_READ, MAP_SHARED, fd_,
-                      static_cast<off_t>(map_offset));
-    if (at == MAP_FAILED) return StatusFromErrno(errno, "map " + path_);
-    std::shared_ptr<const void> mapping(at, [map_size](const void* p) {
-      ::munmap(const_cast<void*>(p), map_size);
-    });
-    // One call maps every page (instead of a fault per few pages), or fails.
-    if (::madvise(at, map_size, MADV_POPULATE_READ) != 0) return File::View(offset, size);
-    return Payload::Wrap(std::move(mapping),
-                         static_cast<const std::uint8_t*>(at) + (offset - map_offset), size);
   }
 
   Result<std::uint64_t> Size() override {
