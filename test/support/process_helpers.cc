@@ -45,11 +45,26 @@ bool PortFree(int port) {
   return free;
 }
 
+// The first port the kernel hands out to outgoing connections: a port below
+// it cannot be taken by some test's client socket between our check and the
+// node's bind (a CI run lost a chunkserver's port 50144 that way).
+int FirstEphemeralPort() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  return range >> low && low > 0 ? low : 32768;
+}
+
 }  // namespace
 
 int FreeBasePort(int chunkservers) {
   std::random_device device;
-  std::uniform_int_distribution<int> pick(20000, 60000 - 10 * chunkservers - 20);
+  const int span = 10 * chunkservers + 20;
+  const int below = FirstEphemeralPort();
+  const int lowest = 10000;
+  // An ephemeral range starting too low to fit clusters under it: anywhere.
+  std::uniform_int_distribution<int> pick =
+      below - span > lowest + 1000 ? std::uniform_int_distribution<int>(lowest, below - span)
+                                   : std::uniform_int_distribution<int>(20000, 60000 - span);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const int base = pick(device);
     bool free = PortFree(base) && PortFree(base + 1) && PortFree(base + 2);
