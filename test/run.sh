@@ -30,10 +30,11 @@ build_and_test() {  # DIR CMAKE_ARGS... -- CTEST_ARGS...
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do cmake_args+=("$1"); shift; done
   [ $# -gt 0 ] && shift
   ctest_args=("$@")
-  # -g1 (line tables and functions, enough for a backtrace) instead of -g:
-  # a third less compile time, and CI has 20 minutes on 2 cores.
+  # -O1 -g1 (line tables and functions, enough for a backtrace) instead of
+  # -O2 -g: compiles in half the time (codec.cc 31 s -> 16.5 s on the CI kind
+  # of VM), the tests take as long, and CI has 20 minutes on 2 cores.
   cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" "${cmake_args[@]}" >/dev/null
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" "${cmake_args[@]}" >/dev/null
   cmake --build "$dir" -j2
   ctest --test-dir "$dir" --output-on-failure --timeout 600 -j2 "${ctest_args[@]}"
 }
