@@ -81,7 +81,9 @@ class ChunkserverActor : public actors::Actor {
     bool padded = false;  // an append that did not fit: the chunk was padded
     std::uint64_t serial = 0;
     std::set<std::string> waiting;  // secondaries not yet answered
-    std::vector<std::string> failed;
+    std::vector<std::string> failed;        // replicas for the master to exclude
+    std::vector<std::string> data_missing;  // replicas the pushed data did not reach
+    bool silent_replica = false;            // one did not answer in time
     std::string failure;
     Code failure_code = Code::kOk;  // the replicas' common error; kUnavailable if they differ
     bool local_durable = true;
@@ -148,6 +150,8 @@ class ChunkserverActor : public actors::Actor {
   void SendApplies(std::uint64_t id, actors::Context& ctx);
   void OnApplyAnswer(std::uint64_t request_id, const Status& status, actors::Context& ctx);
   void MaybeFinishMutation(std::uint64_t id, actors::Context& ctx);
+  // Records that `node` (a secondary, or this primary) failed the mutation.
+  void NoteReplicaFailure(Mutation& m, const std::string& node, const Status& status);
   void FinishMutation(std::uint64_t id, const Status& status, actors::Context& ctx);
   void ReportLength(std::uint64_t handle, actors::Context& ctx);
   void OnApply(const actors::Inbound& in, const messages::ApplyRequest& r, actors::Context& ctx);

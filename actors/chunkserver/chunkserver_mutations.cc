@@ -182,25 +182,40 @@ void ChunkserverActor::OnApplyAnswer(std::uint64_t request_id, const Status& sta
   auto m = mutations_.find(id);
   if (m == mutations_.end()) return;
   m->second.waiting.erase(node);
-  if (!status.ok()) {
-    Mutation& failed = m->second;
-    failed.failed.push_back(node);
-    if (!failed.failure.empty()) failed.failure += "; ";
-    failed.failure += node + ": " + status.ToString();
-    // A common cause (every failure a full disk) is passed on as such.
-    const bool same = failed.failure_code == Code::kOk || failed.failure_code == status.code();
-    failed.failure_code = same && status.code() != Code::kTimeout ? status.code()
-                                                                   : Code::kUnavailable;
-  }
+  if (!status.ok()) NoteReplicaFailure(m->second, node, status);
   MaybeFinishMutation(id, ctx);
 }
 
+void ChunkserverActor::NoteReplicaFailure(Mutation& m, const std::string& node,
+                                          const Status& status) {
+  // A replica that refused the push (its buffers were full) is sound: it only
+  // missed this mutation, whose region then differs between replicas as after
+  // any failed mutation (GFS 3.3), so it is not named for the master to
+  // exclude; the client retries. One the data did not reach is named only if
+  // no replica was silent: a silent one may be the hop before it in the push
+  // chain, where the data stopped (MaybeFinishMutation).
+  if (status.code() == Code::kDataMissing) {
+    m.data_missing.push_back(node);
+  } else if (status.code() != Code::kBusy) {
+    m.failed.push_back(node);
+  }
+  if (status.code() == Code::kTimeout) m.silent_replica = true;
+  if (!m.failure.empty()) m.failure += "; ";
+  m.failure += node + ": " + status.ToString();
+  // A common cause (every failure a full disk) is passed on as such.
+  const bool same = m.failure_code == Code::kOk || m.failure_code == status.code();
+  m.failure_code = same && status.code() != Code::kTimeout ? status.code() : Code::kUnavailable;
+}
+
 void ChunkserverActor::MaybeFinishMutation(std::uint64_t id, Context& ctx) {
-  const Mutation& m = mutations_.at(id);
+  Mutation& m = mutations_.at(id);
   if (!m.waiting.empty() || !m.local_durable) return;
-  if (m.failed.empty()) {
+  if (m.failure_code == Code::kOk) {
     FinishMutation(id, Status::Ok(), ctx);
   } else {
+    if (!m.silent_replica) {
+      m.failed.insert(m.failed.end(), m.data_missing.begin(), m.data_missing.end());
+    }
     FinishMutation(id, Status(m.failure_code, "replicas failed: " + m.failure), ctx);
   }
 }
@@ -306,7 +321,10 @@ void ChunkserverActor::RunApplies(std::uint64_t handle, Context& ctx) {
     const msg::ApplyRequest& order = head.order;
     const bool in_turn = serial == queue.last_serial + 1;
     if (!in_turn || (order.kind == msg::ApplyKind::kWrite && !buffers_.Complete(order.data_id))) {
-      ctx.SetTimer(kApplyTimer | handle, Millis(config_.mutation_timeout_ms));
+      // Half the primary's wait for our answer: a live replica's DataMissing
+      // reaches it before it gives up on us (and tells a silent replica from
+      // one the data did not reach, see NoteReplicaFailure).
+      ctx.SetTimer(kApplyTimer | handle, Millis(config_.mutation_timeout_ms / 2));
       return;
     }
     ctx.CancelTimer(kApplyTimer | handle);
@@ -357,8 +375,8 @@ void ChunkserverActor::OnSyncDone(actors::SyncId id, const Status& status, Conte
     if (it == mutations_.end()) return;
     it->second.local_durable = true;
     if (!status.ok()) {
-      it->second.failed.push_back(address_.node_id);
-      it->second.failure += address_.node_id + ": fdatasync failed: " + status.ToString();
+      NoteReplicaFailure(it->second, address_.node_id,
+                         status.WithContext("fdatasync failed"));
     }
     MaybeFinishMutation(key, ctx);
     return;

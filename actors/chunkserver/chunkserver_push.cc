@@ -1,5 +1,6 @@
-// Pushed data: reservations passed down the chain, and pieces kept and
-// forwarded as they arrive (cut-through), each verified by its CRC32C.
+// Pushed data: reservations passed down the chain (or made as a push of one
+// piece arrives), and pieces kept and forwarded as they arrive (cut-through),
+// each verified by its CRC32C.
 #include "actors/chunkserver/chunkserver_actor.h"
 #include "actors/chunkserver/timers.h"
 #include "actors/core/crc32c.h"
@@ -53,6 +54,14 @@ void ChunkserverActor::OnPushReserveAnswer(std::uint64_t request_id, Status stat
 
 void ChunkserverActor::OnDataPiece(const Inbound& in, const msg::DataPiece& piece,
                                    Context& ctx) {
+  if (!buffers_.Has(piece.data_id) && piece.offset == 0 &&
+      in.payload.size() == piece.total_bytes) {
+    // A push of one piece comes unreserved (FileClient::Push): reserve it now.
+    // Refused, it is still forwarded: each hop decides for itself, and only
+    // the mutation's replicas that refused it fail, with kBusy.
+    Status admitted = buffers_.AdmitUnreserved(piece.data_id, piece.total_bytes, ctx.now());
+    if (!admitted.ok()) log_->warn("{} {}", address_.node_id, admitted.message());
+  }
   // One pass over the bytes checks the piece and sums its blocks for the write.
   std::vector<std::uint32_t> segment_crcs;
   segment_crcs.reserve(in.payload.size() / kBlockBytes + 1);

@@ -21,10 +21,24 @@ Status PushBuffers::Reserve(const std::string& data_id, std::uint64_t bytes, Mil
   }
   Buffer buffer;
   buffer.total = bytes;
+  buffer.reserved = bytes;
   buffer.last_active = now;
   buffers_.emplace(data_id, std::move(buffer));
   reserved_bytes_ += bytes;
   return Status::Ok();
+}
+
+Status PushBuffers::AdmitUnreserved(const std::string& data_id, std::uint64_t bytes,
+                                    Millis now) {
+  Status reserved = Reserve(data_id, bytes, now);
+  if (reserved.code() != Code::kBusy) return reserved;
+  Buffer refused;
+  refused.total = bytes;
+  refused.last_active = now;
+  refused.problem = Status::Busy("push " + data_id + " came unreserved and was refused: " +
+                                 reserved.message());
+  buffers_.emplace(data_id, std::move(refused));
+  return buffers_.at(data_id).problem;
 }
 
 Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
@@ -37,6 +51,7 @@ Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
     return Status::InvalidArgument("piece outside push " + data_id);
   }
   buffer.last_active = now;
+  if (buffer.problem.code() == Code::kBusy) return true;  // refused: nothing is kept
   const std::uint64_t size = piece.size();
   if (buffer.pieces.emplace(offset, Buffer::Piece{std::move(piece), std::move(segment_crcs)})
           .second) {
@@ -47,19 +62,19 @@ Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
 
 void PushBuffers::MarkCorrupt(const std::string& data_id, std::string why) {
   auto it = buffers_.find(data_id);
-  if (it != buffers_.end()) it->second.corrupt = std::move(why);
+  if (it != buffers_.end()) it->second.problem = Status::Corruption(std::move(why));
 }
 
 bool PushBuffers::Complete(const std::string& data_id) const {
   auto it = buffers_.find(data_id);
   return it != buffers_.end() && (it->second.received >= it->second.total ||
-                                  !it->second.corrupt.empty());
+                                  !it->second.problem.ok());
 }
 
 Status PushBuffers::Check(const std::string& data_id, std::uint64_t length) const {
   auto it = buffers_.find(data_id);
   if (it == buffers_.end()) return Status::DataMissing("push " + data_id + " never arrived");
-  if (!it->second.corrupt.empty()) return Status::Corruption(it->second.corrupt);
+  if (!it->second.problem.ok()) return it->second.problem;
   if (it->second.total != length) {
     return Status::InvalidArgument("push " + data_id + " holds " +
                                    std::to_string(it->second.total) + " bytes, the mutation " +
@@ -93,7 +108,7 @@ PushBuffers::Pushed PushBuffers::Pieces(const std::string& data_id) const {
 void PushBuffers::Release(const std::string& data_id) {
   auto it = buffers_.find(data_id);
   if (it == buffers_.end()) return;
-  reserved_bytes_ -= it->second.total;
+  reserved_bytes_ -= it->second.reserved;
   buffers_.erase(it);
 }
 
@@ -105,7 +120,7 @@ std::vector<std::string> PushBuffers::Expire(Millis now) {
       continue;
     }
     expired.push_back(it->first);
-    reserved_bytes_ -= it->second.total;
+    reserved_bytes_ -= it->second.reserved;
     it = buffers_.erase(it);
   }
   return expired;

@@ -1,9 +1,11 @@
 // PushBuffers: the pieces of pushed data a chunkserver holds until the
 // mutation that uses them arrives, keyed by data id.
 //
-// Memory is bounded: a push must reserve its whole size first (the client's
+// Memory is bounded: a push reserves its whole size first (the client's
 // PushReserveRequest, passed down the chain), and a reservation that does not
 // fit is refused with a clear error rather than risk running out of memory.
+// A push of one piece is reserved as it arrives instead (AdmitUnreserved): a
+// record append saves the round trip down the chain, most of its time.
 // Pieces are kept as the frames they arrived in (no copy). A buffer that sees
 // no activity for the timeout is dropped, reservation and all. Not thread-safe.
 #pragma once
@@ -29,10 +31,15 @@ class PushBuffers {
 
   // Reserves `bytes` for `data_id`; kBusy when they do not fit.
   Status Reserve(const std::string& data_id, std::uint64_t bytes, Millis now);
+  // Reserves a push that came as one piece without a reservation. When it does
+  // not fit, the push is remembered as refused, holding no bytes, so that its
+  // mutation fails at once with the returned kBusy instead of waiting for it.
+  Status AdmitUnreserved(const std::string& data_id, std::uint64_t bytes, Millis now);
   // Keeps a piece of a reserved push, with the checksums of its kBlockBytes
   // segments from its start (verified by the caller). kNotFound without a
   // reservation (or after it expired); kInvalidArgument for a piece outside it.
-  // Returns true once every byte of the push is here.
+  // Returns true once every byte of the push is here (at once for a refused
+  // push: its pieces are not kept).
   Result<bool> Add(const std::string& data_id, std::uint64_t offset, std::uint64_t total,
                    Payload piece, std::vector<std::uint32_t> segment_crcs, Millis now);
   // Marks a push as damaged in transit; its mutation will fail.
@@ -40,7 +47,8 @@ class PushBuffers {
 
   bool Has(const std::string& data_id) const { return buffers_.count(data_id) != 0; }
   bool Complete(const std::string& data_id) const;
-  // The problem with a push (corrupt, or its size differs from `length`), if any.
+  // The problem with a push (corrupt, refused, or its size differs from
+  // `length`), if any.
   Status Check(const std::string& data_id, std::uint64_t length) const;
   // A whole push: its pieces in order, and the checksums known of its
   // segments (by offset in the push: those of the pieces kept whole, not
@@ -67,8 +75,9 @@ class PushBuffers {
       std::vector<std::uint32_t> segment_crcs;
     };
     std::map<std::uint64_t, Piece> pieces;  // by offset
+    std::uint64_t reserved = 0;  // of reserved_bytes_: `total`, or none when refused
     Millis last_active{0};
-    std::string corrupt;  // why, if damaged
+    Status problem;  // damaged in transit, or refused
   };
   std::uint64_t capacity_bytes_;
   Millis timeout_;

@@ -6,6 +6,7 @@
 
 #include "actors/core/crc32c.h"
 #include "test/sim/sim_cluster.h"
+#include "test/support/fake_chunkserver.h"
 
 namespace bucket::testing {
 namespace {
@@ -377,6 +378,78 @@ TEST_CASE("data path: writers sharing a window keep its mutations in flight toge
   // A write that fails leaves the window too.
   CHECK(cluster.Write("/missing", 0, "x").code() == Code::kNotFound);
   CHECK(options.write_window->writers() == 0);
+}
+
+TEST_CASE("data path: a replica whose push buffers are full refuses a record, stays in the lease",
+          "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.buffer_memory = 1 << 20;
+  auto owner = Ready(31, options);
+  SimCluster& cluster = *owner;
+  auto& net = cluster.net();
+  REQUIRE(cluster.Call(msg::CreateRequest{"/log", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Append("/log", "first").ok());
+  const auto chunk = cluster.Stat("/log")->chunks[0];
+  // A reservation no data follows fills the last replica's buffers: a record
+  // (a push of one piece, sent unreserved) finds no room there.
+  const auto& last = chunk.replicas[2];
+  auto raw = std::make_unique<RawClient>("");
+  RawClient* hog = raw.get();
+  actors::SocketPlan plan;
+  plan.node_id = "hog";
+  net.AddNode(plan, std::move(raw));
+  net.Post("hog", [&](actors::Context& ctx) {
+    ctx.Request(last.rpc_endpoint, 1, msg::PushReserveRequest{"hog-1", 1 << 20, {}});
+  });
+  REQUIRE(net.RunUntil([&] { return hog->replies.count(1) != 0; }, Millis(2000)));
+  REQUIRE(std::get<msg::PushReserveResponse>(hog->replies[1][0]).code == Code::kOk);
+
+  auto refused = cluster.Append("/log", "second");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Code::kBusy);
+  CHECK(refused.status().message().find(last.node_id) != std::string::npos);
+  CHECK(refused.status().message().find("push buffers full") != std::string::npos);
+  // Full buffers are no fault of the replica: the master was not told to
+  // drop it, so the chunk keeps its version and all three replicas.
+  auto during = cluster.Stat("/log");
+  REQUIRE(during.ok());
+  CHECK(during->chunks[0].version == chunk.version);
+  CHECK(during->chunks[0].replicas.size() == 3);
+
+  // Once the reservation lapses, a record lands on every replica.
+  const int last_number = std::stoi(last.node_id.substr(2));
+  REQUIRE(net.RunUntil(
+      [&] { return cluster.chunkserver(last_number).buffers().reserved_bytes() == 0; },
+      Millis(60000)));
+  auto offset = cluster.Append("/log", "third");
+  REQUIRE(offset.ok());
+  for (const auto& replica : chunk.replicas) {
+    auto bytes = cluster.ReplicaBytes(std::stoi(replica.node_id.substr(2)), chunk.handle);
+    REQUIRE(bytes.ok());
+    INFO(replica.node_id);
+    CHECK(bytes->substr(*offset, 5) == "third");
+  }
+}
+
+TEST_CASE("data path: a record past a dead hop of the chain drops that hop, not those after it",
+          "[sim][chunkserver]") {
+  auto owner = Ready(32);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/log", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Append("/log", "first").ok());
+  const auto chunk = cluster.Stat("/log")->chunks[0];
+  // The middle of the push chain dies: the record never reaches the last hop.
+  const std::string middle = chunk.replicas[1].node_id;
+  cluster.CrashChunkserver(std::stoi(middle.substr(2)));
+  auto offset = cluster.Append("/log", "second");
+  REQUIRE(offset.ok());
+  auto after = cluster.Stat("/log");
+  REQUIRE(after.ok());
+  std::set<std::string> kept;
+  for (const auto& r : after->chunks.back().replicas) kept.insert(r.node_id);
+  CHECK(kept.count(middle) == 0);
+  CHECK(kept.count(chunk.replicas[0].node_id) == 1);
+  CHECK(kept.count(chunk.replicas[2].node_id) == 1);
 }
 
 }  // namespace
