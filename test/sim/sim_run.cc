@@ -449,9 +449,11 @@ class Run {
     if (handles.empty()) return;
     const std::uint64_t handle = handles[Pick(0, handles.size() - 1)];
     // Within what replication is for: rot only a chunk whose every replica is
-    // current and live, so two more failures are needed to lose it.
+    // current and live, so two more failures are needed to lose it, and only
+    // once (rot goes unseen until read: three rots could hit all replicas).
     const auto* info = cluster_.master().state().chunks().Find(handle);
     if (info == nullptr || cluster_.LiveReplicaIds(handle).size() < info->replication) return;
+    if (rotted_.count(handle) != 0) return;
     const int i = static_cast<int>(Pick(1, cluster_.chunkserver_count()));
     if (!cluster_.net().IsUp(SimCluster::ChunkserverId(i))) return;
     const auto* stored = cluster_.chunkserver(i).store().Find(handle);
@@ -459,6 +461,7 @@ class Run {
     auto& disk = cluster_.disk(SimCluster::ChunkserverId(i));
     if (disk.FlipBit(SimCluster::ChunkFile(handle), Pick(0, stored->length - 1),
                      static_cast<int>(Pick(0, 7))).ok()) {
+      rotted_.insert(handle);
       ++result_.faults_injected;
     }
   }
@@ -659,6 +662,7 @@ class Run {
   std::set<int> down_;
   int partitioned_rounds_ = 0;
   int full_ = 0;
+  std::set<std::uint64_t> rotted_;  // chunks with a replica rotted (each at most once)
   int next_name_ = 0;
 };
 
