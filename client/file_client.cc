@@ -215,7 +215,7 @@ void FileClient::Locate(Context& ctx, const std::string& path, std::uint64_t ind
 // --- pushing data -------------------------------------------------------------------------
 
 void FileClient::Push(Context& ctx, const msg::LeaseResponse& lease, const Payload& data,
-                      std::function<void(Result<std::string>, Context&)> done) {
+                      bool retrying, std::function<void(Result<std::string>, Context&)> done) {
   std::vector<msg::ChainHop> chain;
   for (const auto& replica : lease.chunk.replicas) {
     chain.push_back({replica.node_id, replica.rpc_endpoint, replica.data_endpoint});
@@ -223,10 +223,12 @@ void FileClient::Push(Context& ctx, const msg::LeaseResponse& lease, const Paylo
   const std::string data_id = client_id_ + "-" + std::to_string(next_data_id_++);
   std::vector<msg::ChainHop> rest(chain.begin() + 1, chain.end());
   const msg::ChainHop first = chain.front();
-  if (data.size() <= options_.piece_bytes) {
+  if (data.size() <= options_.piece_bytes && !retrying) {
     // One piece goes unreserved: each chunkserver reserves it as it arrives
-    // (or refuses it, and the mutation fails kBusy and is retried). A record
-    // append saves a round trip down the chain, most of its time.
+    // (or refuses it, and the mutation fails kBusy). A record append saves a
+    // round trip down the chain, most of its time. A retry reserves first, so
+    // that where there is no room it waits instead of being sent to be refused
+    // (a chain's later hops keep what they took until it expires).
     ctx.Push(first.data_endpoint,
              msg::DataPiece{data_id, 0, data.size(), Crc32c(data.data(), data.size()), rest},
              data);
@@ -320,7 +322,7 @@ void FileClient::WriteMutation(std::shared_ptr<WriteOp> op, std::uint64_t offset
       if (lasting) return finish(lease.status(), c);
       return retry(lease.status(), {}, c);
     }
-    Push(c, *lease, data, [=, this](Result<std::string> data_id, Context& c2) {
+    Push(c, *lease, data, attempt > 1, [=, this](Result<std::string> data_id, Context& c2) {
       if (!data_id.ok()) {
         // A hop that does not answer is named failed; a full buffer is only waited out.
         std::vector<std::string> failed_now;
@@ -539,7 +541,8 @@ void FileClient::RunAppend(std::shared_ptr<AppendOp> op, Context& ctx) {
       }
       return retry(lease.status(), {}, c);
     }
-    Push(c, *lease, op->record, [=, this](Result<std::string> data_id, Context& c2) {
+    Push(c, *lease, op->record, op->attempt > 0,
+         [=, this](Result<std::string> data_id, Context& c2) {
       if (!data_id.ok()) {
         std::vector<std::string> failed;
         if (data_id.status().code() == Code::kTimeout) {

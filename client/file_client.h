@@ -98,8 +98,9 @@ class FileClient {
   void Locate(actors::Context& ctx, const std::string& path, std::uint64_t index, bool refresh,
               InfoCallback done);
   // Pushes `data` along the chain of `lease`; done once every piece is sent.
+  // Data of one piece goes unreserved unless this is a retry (`retrying`).
   void Push(actors::Context& ctx, const messages::LeaseResponse& lease, const Payload& data,
-            std::function<void(Result<std::string>, actors::Context&)> done);
+            bool retrying, std::function<void(Result<std::string>, actors::Context&)> done);
 
   void RunWrite(std::shared_ptr<WriteOp> op, actors::Context& ctx);
   void WriteMutation(std::shared_ptr<WriteOp> op, std::uint64_t offset, Payload data,

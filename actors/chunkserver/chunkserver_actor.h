@@ -83,7 +83,7 @@ class ChunkserverActor : public actors::Actor {
     std::set<std::string> waiting;  // secondaries not yet answered
     std::vector<std::string> failed;        // replicas for the master to exclude
     std::vector<std::string> data_missing;  // replicas the pushed data did not reach
-    bool silent_replica = false;            // one did not answer in time
+    bool push_may_have_stopped = false;     // a replica was silent or caught damaged data
     std::string failure;
     Code failure_code = Code::kOk;  // the replicas' common error; kUnavailable if they differ
     bool local_durable = true;

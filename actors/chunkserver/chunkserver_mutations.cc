@@ -192,14 +192,16 @@ void ChunkserverActor::NoteReplicaFailure(Mutation& m, const std::string& node,
   // missed this mutation, whose region then differs between replicas as after
   // any failed mutation (GFS 3.3), so it is not named for the master to
   // exclude; the client retries. One the data did not reach is named only if
-  // no replica was silent: a silent one may be the hop before it in the push
-  // chain, where the data stopped (MaybeFinishMutation).
+  // no replica was silent or caught the data damaged: that one may be the hop
+  // before it in the push chain, where the data stopped (MaybeFinishMutation).
   if (status.code() == Code::kDataMissing) {
     m.data_missing.push_back(node);
   } else if (status.code() != Code::kBusy) {
     m.failed.push_back(node);
   }
-  if (status.code() == Code::kTimeout) m.silent_replica = true;
+  if (status.code() == Code::kTimeout || status.code() == Code::kCorruption) {
+    m.push_may_have_stopped = true;
+  }
   if (!m.failure.empty()) m.failure += "; ";
   m.failure += node + ": " + status.ToString();
   // A common cause (every failure a full disk) is passed on as such.
@@ -213,7 +215,7 @@ void ChunkserverActor::MaybeFinishMutation(std::uint64_t id, Context& ctx) {
   if (m.failure_code == Code::kOk) {
     FinishMutation(id, Status::Ok(), ctx);
   } else {
-    if (!m.silent_replica) {
+    if (!m.push_may_have_stopped) {
       m.failed.insert(m.failed.end(), m.data_missing.begin(), m.data_missing.end());
     }
     FinishMutation(id, Status(m.failure_code, "replicas failed: " + m.failure), ctx);
@@ -322,8 +324,8 @@ void ChunkserverActor::RunApplies(std::uint64_t handle, Context& ctx) {
     const bool in_turn = serial == queue.last_serial + 1;
     if (!in_turn || (order.kind == msg::ApplyKind::kWrite && !buffers_.Complete(order.data_id))) {
       // Half the primary's wait for our answer: a live replica's DataMissing
-      // reaches it before it gives up on us (and tells a silent replica from
-      // one the data did not reach, see NoteReplicaFailure).
+      // reaches it before it gives up on us, so it can tell a silent replica
+      // from one the data did not reach (NoteReplicaFailure).
       ctx.SetTimer(kApplyTimer | handle, Millis(config_.mutation_timeout_ms / 2));
       return;
     }

@@ -54,14 +54,6 @@ void ChunkserverActor::OnPushReserveAnswer(std::uint64_t request_id, Status stat
 
 void ChunkserverActor::OnDataPiece(const Inbound& in, const msg::DataPiece& piece,
                                    Context& ctx) {
-  if (!buffers_.Has(piece.data_id) && piece.offset == 0 &&
-      in.payload.size() == piece.total_bytes) {
-    // A push of one piece comes unreserved (FileClient::Push): reserve it now.
-    // Refused, it is still forwarded: each hop decides for itself, and only
-    // the mutation's replicas that refused it fail, with kBusy.
-    Status admitted = buffers_.AdmitUnreserved(piece.data_id, piece.total_bytes, ctx.now());
-    if (!admitted.ok()) log_->warn("{} {}", address_.node_id, admitted.message());
-  }
   // One pass over the bytes checks the piece and sums its blocks for the write.
   std::vector<std::uint32_t> segment_crcs;
   segment_crcs.reserve(in.payload.size() / kBlockBytes + 1);
@@ -70,10 +62,19 @@ void ChunkserverActor::OnDataPiece(const Inbound& in, const msg::DataPiece& piec
     // Caught in transit: never kept, never forwarded; the mutation fails.
     log_->warn("{} piece at {} of push {} fails its CRC32C", address_.node_id, piece.offset,
                piece.data_id);
-    buffers_.MarkCorrupt(piece.data_id,
-                         "pushed data damaged in transit (detected at " + address_.node_id + ")");
+    buffers_.MarkCorrupt(piece.data_id, piece.total_bytes,
+                         "pushed data damaged in transit (detected at " + address_.node_id + ")",
+                         ctx.now());
     OnDataArrived(piece.data_id, ctx);
     return;
+  }
+  if (!buffers_.Has(piece.data_id) && piece.offset == 0 &&
+      in.payload.size() == piece.total_bytes) {
+    // A push of one piece comes unreserved (FileClient::Push): reserve it now.
+    // Refused, it is still forwarded: each hop decides for itself, and only
+    // the mutation's replicas that refused it fail, with kBusy.
+    Status admitted = buffers_.AdmitUnreserved(piece.data_id, piece.total_bytes, ctx.now());
+    if (!admitted.ok()) log_->warn("{} {}", address_.node_id, admitted.message());
   }
   auto complete = buffers_.Add(piece.data_id, piece.offset, piece.total_bytes, in.payload,
                                std::move(segment_crcs), ctx.now());

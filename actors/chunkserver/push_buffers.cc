@@ -32,13 +32,19 @@ Status PushBuffers::AdmitUnreserved(const std::string& data_id, std::uint64_t by
                                     Millis now) {
   Status reserved = Reserve(data_id, bytes, now);
   if (reserved.code() != Code::kBusy) return reserved;
-  Buffer refused;
-  refused.total = bytes;
-  refused.last_active = now;
+  Buffer& refused = Unreserved(data_id, bytes, now);
   refused.problem = Status::Busy("push " + data_id + " came unreserved and was refused: " +
                                  reserved.message());
-  buffers_.emplace(data_id, std::move(refused));
-  return buffers_.at(data_id).problem;
+  return refused.problem;
+}
+
+PushBuffers::Buffer& PushBuffers::Unreserved(const std::string& data_id, std::uint64_t total,
+                                             Millis now) {
+  Buffer& buffer = buffers_[data_id];
+  buffer.total = total;
+  buffer.holds_nothing = true;
+  buffer.last_active = now;
+  return buffer;
 }
 
 Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
@@ -47,11 +53,11 @@ Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
   auto it = buffers_.find(data_id);
   if (it == buffers_.end()) return Status::NotFound("no reservation for push " + data_id);
   Buffer& buffer = it->second;
-  if (total != buffer.total || offset + piece.size() > buffer.total) {
+  if (total != buffer.total || offset > buffer.total || piece.size() > buffer.total - offset) {
     return Status::InvalidArgument("piece outside push " + data_id);
   }
   buffer.last_active = now;
-  if (buffer.problem.code() == Code::kBusy) return true;  // refused: nothing is kept
+  if (buffer.holds_nothing) return true;
   const std::uint64_t size = piece.size();
   if (buffer.pieces.emplace(offset, Buffer::Piece{std::move(piece), std::move(segment_crcs)})
           .second) {
@@ -60,9 +66,11 @@ Result<bool> PushBuffers::Add(const std::string& data_id, std::uint64_t offset,
   return buffer.received >= buffer.total;
 }
 
-void PushBuffers::MarkCorrupt(const std::string& data_id, std::string why) {
+void PushBuffers::MarkCorrupt(const std::string& data_id, std::uint64_t total, std::string why,
+                              Millis now) {
   auto it = buffers_.find(data_id);
-  if (it != buffers_.end()) it->second.problem = Status::Corruption(std::move(why));
+  Buffer& buffer = it != buffers_.end() ? it->second : Unreserved(data_id, total, now);
+  buffer.problem = Status::Corruption(std::move(why));
 }
 
 bool PushBuffers::Complete(const std::string& data_id) const {

@@ -42,8 +42,9 @@ class PushBuffers {
   // push: its pieces are not kept).
   Result<bool> Add(const std::string& data_id, std::uint64_t offset, std::uint64_t total,
                    Payload piece, std::vector<std::uint32_t> segment_crcs, Millis now);
-  // Marks a push as damaged in transit; its mutation will fail.
-  void MarkCorrupt(const std::string& data_id, std::string why);
+  // Marks a push as damaged in transit; its mutation will fail. A push not
+  // reserved yet (one piece, unreserved) is remembered holding nothing.
+  void MarkCorrupt(const std::string& data_id, std::uint64_t total, std::string why, Millis now);
 
   bool Has(const std::string& data_id) const { return buffers_.count(data_id) != 0; }
   bool Complete(const std::string& data_id) const;
@@ -76,9 +77,13 @@ class PushBuffers {
     };
     std::map<std::uint64_t, Piece> pieces;  // by offset
     std::uint64_t reserved = 0;  // of reserved_bytes_: `total`, or none when refused
+    bool holds_nothing = false;  // refused, or corrupt before it was reserved: keeps no pieces
     Millis last_active{0};
     Status problem;  // damaged in transit, or refused
   };
+  // An entry for a push that holds (and reserves) nothing, and keeps no pieces.
+  Buffer& Unreserved(const std::string& data_id, std::uint64_t total, Millis now);
+
   std::uint64_t capacity_bytes_;
   Millis timeout_;
   std::uint64_t reserved_bytes_ = 0;
