@@ -1,6 +1,7 @@
 // The data path on the simulated network, with the real master, chunkserver
 // and client code: the push chain, writes, record appends, reads, failures.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -450,6 +451,59 @@ TEST_CASE("data path: a record past a dead hop of the chain drops that hop, not 
   CHECK(kept.count(middle) == 0);
   CHECK(kept.count(chunk.replicas[0].node_id) == 1);
   CHECK(kept.count(chunk.replicas[2].node_id) == 1);
+}
+
+TEST_CASE("data path: a primary whose fdatasync fails does not acknowledge the write",
+          "[sim][chunkserver]") {
+  SimClusterOptions options;
+  options.durability = "fsync";
+  options.faults.sync_delay_min = Millis(20);  // a window between the write and its sync
+  options.faults.sync_delay_max = Millis(20);
+  auto owner = Ready(33, options);
+  SimCluster& cluster = *owner;
+  auto& net = cluster.net();
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Write("/f", 0, "first").ok());
+  const auto chunk = cluster.Stat("/f")->chunks[0];
+  int primary = 0;
+  for (int i = 1; i <= 3; ++i) {
+    if (cluster.chunkserver(i).IsPrimary(chunk.handle, net.now())) primary = i;
+  }
+  REQUIRE(primary != 0);
+  std::vector<msg::ChainHop> chain;
+  for (const auto& r : chunk.replicas) {
+    msg::ChainHop hop{r.node_id, r.rpc_endpoint, r.data_endpoint};
+    chain.insert(r.node_id == SimCluster::ChunkserverId(primary) ? chain.begin() : chain.end(), hop);
+  }
+  auto raw = std::make_unique<RawClient>("");
+  RawClient* client = raw.get();
+  actors::SocketPlan plan;
+  plan.node_id = "raw";
+  net.AddNode(plan, std::move(raw));
+  const std::string data = "synced nowhere";
+  net.Post("raw", [&](actors::Context& ctx) {
+    ctx.Request(chain[0].rpc_endpoint, 1,
+                msg::PushReserveRequest{"raw-1", data.size(), {chain[1], chain[2]}});
+  });
+  REQUIRE(net.RunUntil([&] { return client->replies.count(1) != 0; }, Millis(2000)));
+  net.Post("raw", [&](actors::Context& ctx) {
+    ctx.Push(chain[0].data_endpoint,
+             msg::DataPiece{"raw-1", 0, data.size(), Crc32c(data), {chain[1], chain[2]}},
+             Payload::FromString(data));
+    ctx.Request(chain[0].rpc_endpoint, 2,
+                msg::WriteRequest{chunk.handle, chunk.version, 100, "raw-1", data.size()});
+  });
+  // The primary has written the bytes and asked for its sync: its disk fails now.
+  REQUIRE(net.RunUntil(
+      [&] { return cluster.chunkserver(primary).store().Find(chunk.handle)->length >= 100; },
+      Millis(2000)));
+  cluster.disk(SimCluster::ChunkserverId(primary)).SetFailingPrefix("/data/");
+  REQUIRE(net.RunUntil([&] { return client->replies.count(2) != 0; }, Millis(5000)));
+  const auto& written = std::get<msg::WriteResponse>(client->replies[2][0]);
+  CHECK(written.code != Code::kOk);
+  CHECK(written.detail.find("fdatasync failed") != std::string::npos);
+  CHECK(std::find(written.failed_replicas.begin(), written.failed_replicas.end(),
+                  SimCluster::ChunkserverId(primary)) != written.failed_replicas.end());
 }
 
 }  // namespace
