@@ -21,7 +21,6 @@ Status PushBuffers::Reserve(const std::string& data_id, std::uint64_t bytes, Mil
   }
   Buffer buffer;
   buffer.total = bytes;
-  buffer.reserved = bytes;
   buffer.last_active = now;
   buffers_.emplace(data_id, std::move(buffer));
   reserved_bytes_ += bytes;
@@ -116,7 +115,7 @@ PushBuffers::Pushed PushBuffers::Pieces(const std::string& data_id) const {
 void PushBuffers::Release(const std::string& data_id) {
   auto it = buffers_.find(data_id);
   if (it == buffers_.end()) return;
-  reserved_bytes_ -= it->second.reserved;
+  reserved_bytes_ -= it->second.reserved();
   buffers_.erase(it);
 }
 
@@ -128,7 +127,7 @@ std::vector<std::string> PushBuffers::Expire(Millis now) {
       continue;
     }
     expired.push_back(it->first);
-    reserved_bytes_ -= it->second.reserved;
+    reserved_bytes_ -= it->second.reserved();
     it = buffers_.erase(it);
   }
   return expired;

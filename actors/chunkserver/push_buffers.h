@@ -76,10 +76,11 @@ class PushBuffers {
       std::vector<std::uint32_t> segment_crcs;
     };
     std::map<std::uint64_t, Piece> pieces;  // by offset
-    std::uint64_t reserved = 0;  // of reserved_bytes_: `total`, or none when refused
-    bool holds_nothing = false;  // refused, or corrupt before it was reserved: keeps no pieces
+    bool holds_nothing = false;  // refused, or corrupt before it was reserved: keeps no
+                                 // pieces and counts nothing in reserved_bytes_
     Millis last_active{0};
     Status problem;  // damaged in transit, or refused
+    std::uint64_t reserved() const { return holds_nothing ? 0 : total; }
   };
   // An entry for a push that holds (and reserves) nothing, and keeps no pieces.
   Buffer& Unreserved(const std::string& data_id, std::uint64_t total, Millis now);
