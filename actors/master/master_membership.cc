@@ -90,7 +90,7 @@ std::vector<ChunkHandle> MasterActor::ApplyReport(
     auto keep = [&](ChunkHandle handle) {
       if (const ChunkInfo* chunk = state_.chunks().Find(handle)) {
         for (const Replica& r : chunk->replicas) {
-          if (r.node == node) settling.emplace_back(handle, r.version);
+          if (r.node == node) settling.emplace_back(handle, std::uint64_t{r.version});
         }
       }
     };

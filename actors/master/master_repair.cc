@@ -125,7 +125,7 @@ void MasterActor::OnRepairScan(Context& ctx) {
       std::uint64_t highest = 0;
       for (const Replica& r : info.replicas) {
         const ChunkserverInfo* cs = chunkservers_.ByIndex(r.node);
-        if (cs != nullptr && cs->live()) highest = std::max(highest, r.version);
+        if (cs != nullptr && cs->live()) highest = std::max(highest, std::uint64_t{r.version});
       }
       if (highest == 0) return;  // lost: no copy anywhere
       // A chunkserver that is down may hold the current version, and with it

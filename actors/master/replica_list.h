@@ -16,7 +16,9 @@ namespace bucket::master {
 using NodeIndex = std::uint32_t;
 
 #pragma pack(push, 4)
-// 12 bytes, not 16: the master holds three per chunk.
+// 12 bytes, not 16: the master holds three per chunk. `version` may sit on a
+// 4-byte boundary, so never bind a reference to it (std::max, emplace_back):
+// pass a copy, e.g. std::uint64_t{r.version}.
 struct Replica {
   NodeIndex node = 0;
   std::uint64_t version = 0;

@@ -157,7 +157,7 @@ TEST_CASE("replica list: three in place, more on the heap, removals and copies",
     REQUIRE(list.size() == n + 1);
     for (NodeIndex k = 0; k <= n; ++k) {
       REQUIRE(list[k].node == k);
-      REQUIRE(list[k].version == 100 + k);
+      REQUIRE(std::uint64_t{list[k].version} == 100 + k);  // a copy: the field is packed
     }
   }
   ReplicaList copy = list;
@@ -168,7 +168,7 @@ TEST_CASE("replica list: three in place, more on the heap, removals and copies",
   CHECK(list[2].node == 5);
   CHECK(copy.size() == 7);  // the copy kept its own
   for (Replica& r : copy) r.version = 1;
-  CHECK(list[0].version == 101);
+  CHECK(std::uint64_t{list[0].version} == 101);
   copy = list;
   CHECK(copy.size() == 3);
   CHECK(copy[2].node == 5);
