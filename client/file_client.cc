@@ -332,8 +332,11 @@ void FileClient::WriteMutation(std::shared_ptr<WriteOp> op, std::uint64_t offset
         return retry(data_id.status(), failed_now, c2);
       }
       const auto& primary = lease->chunk.replicas.front();
+      // The primary answers within our wait, naming a silent secondary before
+      // we give up and blame the primary.
       msg::WriteRequest write{lease->chunk.handle, lease->chunk.version, offset % op->chunk_size,
-                              *data_id, data.size()};
+                              *data_id, data.size(),
+                              static_cast<std::uint64_t>(config_.request_timeout_ms)};
       rpc_->Call(c2, primary.rpc_endpoint, std::move(write), {},
                  Millis(config_.request_timeout_ms),
                  [=, this](Result<Reply> reply, Context& c3) {
@@ -553,7 +556,8 @@ void FileClient::RunAppend(std::shared_ptr<AppendOp> op, Context& ctx) {
       const auto& primary = lease->chunk.replicas.front();
       rpc_->Call(c2, primary.rpc_endpoint,
                  msg::AppendRequest{lease->chunk.handle, lease->chunk.version, *data_id,
-                                    op->record.size()},
+                                    op->record.size(),
+                                    static_cast<std::uint64_t>(config_.request_timeout_ms)},
                  {}, Millis(config_.request_timeout_ms),
                  [=, this](Result<Reply> reply, Context& c3) {
         if (!reply.ok()) {

@@ -38,8 +38,9 @@ struct ChunkserverConfig {
   // [data]: the replication pipeline.
   std::uint64_t buffer_memory_bytes = 256ull << 20;  // pushed data held at once, at most
   std::int64_t buffer_timeout_ms = 30000;            // idle pushed data is dropped after this
-  std::int64_t mutation_timeout_ms = 10000;  // a primary waits this long for pushed data or
-                                             // secondaries; a secondary half as long for data
+  std::int64_t mutation_timeout_ms = 10000;  // a primary waits this long for pushed data and
+                                             // secondaries together (less if the client waits
+                                             // less); a secondary half as long for data
   // What an acknowledged write means on disk: "applied" (written to the chunk file
   // on every replica, in the page cache: survives a process crash) or "fsync"
   // (also fdatasync'ed on every replica: survives a power cut).

@@ -72,7 +72,11 @@ struct WriteRequest {
   std::uint64_t offset = 0;  // within the chunk
   std::string data_id;
   std::uint64_t length = 0;
-  MSGPACK_DEFINE(handle, version, offset, data_id, length);
+  // How long the client waits for the answer; 0: unsaid. The primary answers
+  // within it, naming the replicas that failed, before the client gives up
+  // and blames the primary. Last, so a sender without it still decodes.
+  std::uint64_t answer_within_ms = 0;
+  MSGPACK_DEFINE(handle, version, offset, data_id, length, answer_within_ms);
   Status Validate() const;
 };
 
@@ -93,7 +97,8 @@ struct AppendRequest {
   std::uint64_t version = 0;
   std::string data_id;
   std::uint64_t length = 0;
-  MSGPACK_DEFINE(handle, version, data_id, length);
+  std::uint64_t answer_within_ms = 0;  // as in WriteRequest
+  MSGPACK_DEFINE(handle, version, data_id, length, answer_within_ms);
   Status Validate() const;
 };
 
@@ -120,7 +125,11 @@ struct ApplyRequest {
   std::string data_id;
   std::uint64_t length = 0;
   std::string primary;  // node id, for logs
-  MSGPACK_DEFINE(handle, version, serial, kind, offset, data_id, length, primary);
+  // How long the primary still waits for this answer (0: unsaid): a secondary
+  // waiting for the pushed data gives up in time to say so.
+  std::uint64_t answer_within_ms = 0;
+  MSGPACK_DEFINE(handle, version, serial, kind, offset, data_id, length, primary,
+                 answer_within_ms);
   Status Validate() const;
 };
 

@@ -87,6 +87,7 @@ class ChunkserverActor : public actors::Actor {
     std::string failure;
     Code failure_code = Code::kOk;  // the replicas' common error; kUnavailable if they differ
     bool local_durable = true;
+    actors::Millis answer_by{0};  // the data and the secondaries are waited for until then
   };
   // A primary's order, on a secondary.
   struct Apply {
@@ -145,6 +146,9 @@ class ChunkserverActor : public actors::Actor {
   void OnWrite(const actors::Inbound& in, const messages::WriteRequest& r, actors::Context& ctx);
   void OnAppend(const actors::Inbound& in, const messages::AppendRequest& r,
                 actors::Context& ctx);
+  // When a primary must answer a mutation asked for now, whose client said
+  // it waits `answer_within_ms` for the answer (0: unsaid).
+  actors::Millis AnswerBy(std::uint64_t answer_within_ms, actors::Millis now) const;
   void StartMutation(Mutation mutation, actors::Context& ctx);
   void ExecuteMutation(std::uint64_t id, actors::Context& ctx);
   void SendApplies(std::uint64_t id, actors::Context& ctx);

@@ -50,6 +50,7 @@ void ChunkserverActor::OnWrite(const Inbound& in, const msg::WriteRequest& r, Co
   m.offset = r.offset;
   m.data_id = r.data_id;
   m.length = r.length;
+  m.answer_by = AnswerBy(r.answer_within_ms, ctx.now());
   StartMutation(std::move(m), ctx);
 }
 
@@ -74,7 +75,24 @@ void ChunkserverActor::OnAppend(const Inbound& in, const msg::AppendRequest& r, 
   m.version = r.version;
   m.data_id = r.data_id;
   m.length = r.length;
+  m.answer_by = AnswerBy(r.answer_within_ms, ctx.now());
   StartMutation(std::move(m), ctx);
+}
+
+Millis ChunkserverActor::AnswerBy(std::uint64_t answer_within_ms, Millis now) const {
+  // The data and the secondaries share one wait, so a failed mutation is
+  // answered within mutation_timeout. A client may wait less (or, as by
+  // default, as long): answer within three quarters of its wait, leaving the
+  // rest for the time the request queued and the answer's way back. An
+  // answer after the client gave up is lost, and the client blames us, the
+  // primary, for what a silent secondary did.
+  Millis budget(config_.mutation_timeout_ms);
+  if (answer_within_ms > 0) {
+    const auto client_wait = static_cast<std::int64_t>(std::min<std::uint64_t>(
+        answer_within_ms, static_cast<std::uint64_t>(config_.mutation_timeout_ms) * 2));
+    budget = std::min(budget, Millis(client_wait * 3 / 4));
+  }
+  return now + budget;
 }
 
 void ChunkserverActor::StartMutation(Mutation mutation, Context& ctx) {
@@ -90,7 +108,8 @@ void ChunkserverActor::StartMutation(Mutation mutation, Context& ctx) {
   }
   // The data may still be on its way down the chain: wait for it, within a bound.
   waiting_data_.emplace(data_id, id);
-  ctx.SetTimer(kMutationTimer | id, Millis(config_.mutation_timeout_ms));
+  const Millis answer_by = mutations_.at(id).answer_by;
+  ctx.SetTimer(kMutationTimer | id, std::max(Millis(0), answer_by - ctx.now()));
 }
 
 void ChunkserverActor::OnMutationDeadline(std::uint64_t id, Context& ctx) {
@@ -105,8 +124,8 @@ void ChunkserverActor::OnMutationDeadline(std::uint64_t id, Context& ctx) {
   }
   FinishMutation(id,
                  Status::DataMissing("the pushed data did not all reach " + address_.node_id +
-                                     " within " + std::to_string(config_.mutation_timeout_ms) +
-                                     " ms"),
+                                     " in time to answer (data.mutation_timeout is " +
+                                     std::to_string(config_.mutation_timeout_ms) + " ms)"),
                  ctx);
 }
 
@@ -164,11 +183,14 @@ void ChunkserverActor::SendApplies(std::uint64_t id, Context& ctx) {
     order.data_id = m.padded ? "" : m.data_id;
     order.length = m.padded ? 0 : m.length;
     order.primary = address_.node_id;
+    // At least 1 ms: 0 would say "unsaid" to the secondary.
+    const Millis left = std::max(Millis(1), m.answer_by - ctx.now());
+    order.answer_within_ms = static_cast<std::uint64_t>(left.count());
     const std::uint64_t request = NextId();
     apply_requests_[request] = {id, secondary.node_id};
     m.waiting.insert(secondary.node_id);
     ctx.Request(secondary.rpc_endpoint, request, std::move(order));
-    ctx.SetTimer(kRequestTimer | request, Millis(config_.mutation_timeout_ms));
+    ctx.SetTimer(kRequestTimer | request, left);
   }
 }
 
@@ -326,7 +348,12 @@ void ChunkserverActor::RunApplies(std::uint64_t handle, Context& ctx) {
       // Half the primary's wait for our answer: a live replica's DataMissing
       // reaches it before it gives up on us, so it can tell a silent replica
       // from one the data did not reach (NoteReplicaFailure).
-      ctx.SetTimer(kApplyTimer | handle, Millis(config_.mutation_timeout_ms / 2));
+      std::int64_t primary_waits = config_.mutation_timeout_ms;
+      if (order.answer_within_ms > 0) {
+        primary_waits = static_cast<std::int64_t>(std::min<std::uint64_t>(
+            order.answer_within_ms, static_cast<std::uint64_t>(primary_waits)));
+      }
+      ctx.SetTimer(kApplyTimer | handle, Millis(primary_waits / 2));
       return;
     }
     ctx.CancelTimer(kApplyTimer | handle);

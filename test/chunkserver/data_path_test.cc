@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "actors/core/crc32c.h"
@@ -227,6 +228,39 @@ TEST_CASE("data path: a secondary that dies mid-write fails it visibly, a retry 
   CHECK(after->chunks[0].version > chunk.version);
   for (const auto& r : after->chunks[0].replicas) CHECK(r.node_id != secondary_id);
   (void)primary_id;
+}
+
+TEST_CASE("data path: a silent secondary is blamed, not the primary, when the client waits "
+          "as long as the primary does",
+          "[sim][chunkserver]") {
+  // As shipped, a client waits for an answer as long as a primary waits for
+  // its secondaries; or a client may wait less. Either way the primary's
+  // answer, naming the silent secondary, must come before the client gives up
+  // and blames the primary.
+  SimClusterOptions options;
+  std::tie(options.request_timeout_ms, options.mutation_timeout_ms) =
+      GENERATE(std::make_pair(2000, 2000), std::make_pair(1000, 4000));
+  CAPTURE(options.request_timeout_ms, options.mutation_timeout_ms);
+  auto owner = Ready(41, options);
+  SimCluster& cluster = *owner;
+  REQUIRE(cluster.Call(msg::CreateRequest{"/f", 0, 0, false, false}).ok());
+  REQUIRE(cluster.Write("/f", 0, "warm up").ok());
+  const auto chunk = cluster.Stat("/f")->chunks[0];
+  const std::string primary_id = chunk.replicas[0].node_id;
+  const std::string silent_id = chunk.replicas[2].node_id;  // the chain's end: the push
+                                                            // reaches the others
+  cluster.CrashChunkserver(std::stoi(silent_id.substr(2)));
+
+  const std::string data = "written past a silent secondary";
+  REQUIRE(cluster.Write("/f", 100, data).ok());
+  CHECK(cluster.Read("/f", 100, data.size()).value() == data);
+  auto after = cluster.Stat("/f");
+  REQUIRE(after.ok());
+  std::set<std::string> kept;
+  for (const auto& r : after->chunks[0].replicas) kept.insert(r.node_id);
+  CHECK(kept.count(silent_id) == 0);
+  CHECK(kept.count(primary_id) == 1);
+  CHECK(kept.count(chunk.replicas[1].node_id) == 1);
 }
 
 TEST_CASE("data path: a push larger than the buffers is refused with a clear error",

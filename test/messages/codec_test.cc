@@ -161,6 +161,13 @@ TEST_CASE("an old peer's shorter struct decodes with defaults, extra fields are 
   decoded = DecodeBody(Kind::kRegisterResponse, newer.data(), newer.size());
   REQUIRE(decoded.ok());
   CHECK(std::get<RegisterResponse>(*decoded).heartbeat_interval_ms == 250);
+  // A client that does not say how long it waits for a write's answer.
+  msgpack::sbuffer unsaid;
+  msgpack::pack(unsaid, std::make_tuple(5, 6, 0, std::string("c-1"), 4096));
+  decoded = DecodeBody(Kind::kWriteRequest, unsaid.data(), unsaid.size());
+  REQUIRE(decoded.ok());
+  CHECK(std::get<WriteRequest>(*decoded).length == 4096);
+  CHECK(std::get<WriteRequest>(*decoded).answer_within_ms == 0);
 }
 
 }  // namespace

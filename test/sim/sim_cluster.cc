@@ -41,7 +41,7 @@ SimCluster::SimCluster(std::uint64_t seed, SimClusterOptions options)
   for (int i = 1; i <= options_.chunkservers; ++i) AddChunkserver();
   config::ClientConfig client_config;
   client_config.master_rpc = kMasterRpc;
-  client_config.request_timeout_ms = 2000;
+  client_config.request_timeout_ms = options_.request_timeout_ms;
   client_config.request_attempts = 3;
   for (int c = 1; c <= options_.clients; ++c) {
     actors::SocketPlan plan;
@@ -98,7 +98,7 @@ config::ChunkserverConfig SimCluster::ChunkserverConfig(int i) const {
   c.register_retry_ms = 200;
   c.buffer_memory_bytes = options_.buffer_memory;
   c.buffer_timeout_ms = 5000;
-  c.mutation_timeout_ms = 1000;
+  c.mutation_timeout_ms = options_.mutation_timeout_ms;
   c.durability = options_.durability;
   c.scrub_rate_bytes = options_.scrub_rate;
   c.scrub_interval_ms = 500;

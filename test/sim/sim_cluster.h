@@ -29,6 +29,8 @@ struct SimClusterOptions {
   std::uint32_t replication = 3;
   std::uint64_t buffer_memory = 64ull << 20;
   std::int64_t lease_ms = 5000;
+  std::int64_t request_timeout_ms = 2000;   // the clients'
+  std::int64_t mutation_timeout_ms = 1000;  // the chunkservers'
   std::int64_t trash_grace_ms = 60000;
   std::uint64_t disk_bytes = 1ull << 32;
   std::string durability = "applied";
