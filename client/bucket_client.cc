@@ -13,6 +13,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include "actors/runtime/zmq_runtime.h"
+#include "actors/storage/posix_file_system.h"
 #include "client/file_client.h"
 #include "client/rpc_actor.h"
 #include "config/endpoint.h"
@@ -48,6 +49,10 @@ BucketClient::BucketClient(config::ClientConfig config, std::string client_id)
   FileClientOptions options;
   options.this_host = config::ThisHostAddress();
   options.write_window = ProcessWriteWindow();
+  if (config_.short_circuit_reads) {
+    local_files_ = storage::NewPosixFileSystem();
+    options.local_files = local_files_.get();
+  }
   files_ = std::make_unique<FileClient>(actor_.get(), config_, client_id_, options);
 }
 
@@ -69,6 +74,8 @@ Result<std::unique_ptr<BucketClient>> BucketClient::Connect(const config::Client
   client->loop_ = std::thread([c = client.get()] { (void)c->runtime_->Run(*c->actor_); });
   return client;
 }
+
+std::uint64_t BucketClient::LocalReadBytes() const { return files_->local_read_bytes(); }
 
 Result<std::unique_ptr<BucketClient>> BucketClient::ConnectTo(const std::string& master_rpc) {
   config::ClientConfig config;

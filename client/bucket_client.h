@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "actors/storage/file_system.h"
 #include "client/record_format.h"
 #include "config/client_config.h"
 #include "messages/message.h"
@@ -132,6 +133,9 @@ class BucketClient {
   Status Get(const std::string& path, int fd, const TransferOptions& options = {});
 
   const std::string& client_id() const { return client_id_; }
+  // Bytes this client read from replicas on its host by their files
+  // (short-circuit reads), not through their chunkservers.
+  std::uint64_t LocalReadBytes() const;
   const config::ClientConfig& config() const { return config_; }
 
  private:
@@ -163,6 +167,7 @@ class BucketClient {
   config::ClientConfig config_;
   std::string client_id_;
   std::unique_ptr<RpcActor> actor_;
+  std::unique_ptr<storage::FileSystem> local_files_;  // null: short-circuit reads off
   std::unique_ptr<FileClient> files_;  // used on the loop only
   std::uint64_t record_id_base_;
   std::atomic<std::uint64_t> next_record_ = 1;

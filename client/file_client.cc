@@ -83,6 +83,7 @@ struct FileClient::ReadOp {
   int in_flight = 0;
   Status error;
   bool finished = false;
+  bool running = false;  // RunRead is dispatching (a piece may finish at once)
 };
 
 struct FileClient::AppendOp {
@@ -100,6 +101,9 @@ FileClient::FileClient(RpcActor* rpc, const config::ClientConfig& config, std::s
   if (!options_.write_window) {
     options_.write_window = std::make_shared<WriteWindow>(options_.mutations_in_flight,
                                                           options_.mutations_in_flight_min);
+  }
+  if (options_.local_files != nullptr) {
+    local_ = std::make_unique<LocalReplicaReader>(options_.local_files);
   }
 }
 
@@ -364,13 +368,15 @@ void FileClient::WriteMutation(std::shared_ptr<WriteOp> op, std::uint64_t offset
 
 // --- reads ---------------------------------------------------------------------------------
 
+bool FileClient::IsNear(const msg::ReplicaLocation& replica) const {
+  const std::string host = HostOf(replica.rpc_endpoint);
+  return host == options_.this_host || host.rfind("127.", 0) == 0 || host == "localhost";
+}
+
 std::vector<msg::ReplicaLocation> FileClient::ReadOrder(const msg::ChunkLocation& chunk) {
   std::vector<msg::ReplicaLocation> near, far;
   for (const auto& replica : chunk.replicas) {
-    const std::string host = HostOf(replica.rpc_endpoint);
-    const bool local = host == options_.this_host || host.rfind("127.", 0) == 0 ||
-                       host == "localhost";
-    (local ? near : far).push_back(replica);
+    (IsNear(replica) ? near : far).push_back(replica);
   }
   // Spread the load of equally near replicas over them, read by read.
   const std::uint64_t turn = rotation_++;
@@ -402,6 +408,10 @@ void FileClient::Read(Context& ctx, const std::string& path, std::uint64_t offse
 }
 
 void FileClient::RunRead(std::shared_ptr<ReadOp> op, Context& ctx) {
+  // A piece read from a local replica finishes inside ReadPiece, and calls
+  // back here: the loop below goes on with it rather than a nested one.
+  if (op->running) return;
+  op->running = true;
   while (op->error.ok() && op->offset + op->dispatched < op->end &&
          op->in_flight < options_.reads_in_flight) {
     const std::uint64_t at = op->offset + op->dispatched;
@@ -413,6 +423,7 @@ void FileClient::RunRead(std::shared_ptr<ReadOp> op, Context& ctx) {
     ++op->in_flight;
     ReadPiece(op, slot, at, n, 1, ctx);
   }
+  op->running = false;
   const bool all = op->offset + op->dispatched >= op->end;
   if (op->in_flight == 0 && !op->finished && (!op->error.ok() || all)) {
     op->finished = true;
@@ -476,6 +487,71 @@ void FileClient::ReadFromReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
     return piece_done(ctx);
   }
   const auto& target = order[replica];
+  if (local_ && ReadsLocally(target)) {
+    if (local_->IsOpen(chunk.handle)) {
+      if (ReadOpenReplica(op, slot, offset, length, chunk, replica, attempt, ctx)) return;
+    } else if (local_opening_.insert(chunk.handle).second) {
+      return OpenLocalReplica(op, slot, offset, length, std::move(chunk), replica, attempt, ctx);
+    }
+    // Its files are being asked for: this piece goes through the chunkserver.
+  }
+  ReadOverNetwork(op, slot, offset, length, std::move(chunk), replica, attempt, ctx);
+}
+
+bool FileClient::ReadsLocally(const msg::ReplicaLocation& target) const {
+  return IsNear(target) && no_local_reads_.count(target.node_id) == 0;
+}
+
+void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
+                                  std::uint64_t offset, std::uint64_t length,
+                                  msg::ChunkLocation chunk, std::size_t replica, int attempt,
+                                  Context& ctx) {
+  const msg::ReplicaLocation target = chunk.replicas[replica];
+  rpc_->Call(
+      ctx, target.rpc_endpoint, msg::LocalReadRequest{chunk.handle}, {},
+      Millis(config_.request_timeout_ms),
+      [=, this](Result<Reply> reply, Context& c) {
+        local_opening_.erase(chunk.handle);
+        const auto* where =
+            reply.ok() ? std::get_if<msg::LocalReadResponse>(&reply->message) : nullptr;
+        if (where != nullptr && where->code == Code::kOk) {
+          Status opened = local_->Open(chunk.handle, where->data_path, where->meta_path);
+          if (opened.ok()) {
+            if (ReadOpenReplica(op, slot, offset, length, chunk, replica, attempt, c)) return;
+          } else {
+            // Another host behind a loopback address, or files this user may
+            // not read: that chunkserver is read through from now on.
+            no_local_reads_.insert(target.node_id);
+          }
+        } else if (reply.ok() && where == nullptr) {
+          no_local_reads_.insert(target.node_id);  // a chunkserver without short-circuit reads
+        }
+        ReadOverNetwork(op, slot, offset, length, chunk, replica, attempt, c);
+      });
+}
+
+bool FileClient::ReadOpenReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
+                                 std::uint64_t offset, std::uint64_t length,
+                                 const msg::ChunkLocation& chunk, std::size_t replica,
+                                 int attempt, Context& ctx) {
+  auto piece = local_->Read(chunk.handle, chunk.version, offset % op->chunk_size, length);
+  if (!piece.ok()) {
+    // Stale, changed hands, or failing a checksum: the chunkserver is asked
+    // instead (it reports a corrupt replica), and the files are opened afresh.
+    local_->Close(chunk.handle);
+    return false;
+  }
+  local_read_bytes_ += piece->bytes.size();
+  AcceptPiece(op, slot, offset, length, chunk, replica, attempt, std::move(piece->bytes),
+              piece->chunk_length, ctx);
+  return true;
+}
+
+void FileClient::ReadOverNetwork(std::shared_ptr<ReadOp> op, std::size_t slot,
+                                 std::uint64_t offset, std::uint64_t length,
+                                 msg::ChunkLocation chunk, std::size_t replica, int attempt,
+                                 Context& ctx) {
+  const auto& target = chunk.replicas[replica];
   const std::uint64_t chunk_offset = offset % op->chunk_size;
   rpc_->Call(
       ctx, target.rpc_endpoint, msg::ReadRequest{chunk.handle, chunk.version, chunk_offset, length},
@@ -486,23 +562,33 @@ void FileClient::ReadFromReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
           // Corrupt, stale, gone or silent: the next replica.
           return ReadFromReplica(op, slot, offset, length, chunk, replica + 1, attempt, c);
         }
-        if (read->length < length) {
-          // Short: the replica's data ends before the piece does. Inside the file
-          // that is never the file's end; if no replica has more, it is a hole.
-          const bool others_left = replica + 1 < order.size();
-          if (others_left && read->chunk_length < chunk_offset + length) {
-            return ReadFromReplica(op, slot, offset, length, chunk, replica + 1, attempt, c);
-          }
-          std::uint8_t* bytes = nullptr;
-          Payload whole = Payload::Allocate(length, &bytes);
-          std::copy_n(reply->payload.data(), read->length, bytes);
-          std::fill(bytes + read->length, bytes + length, 0);
-          op->slots[slot] = std::move(whole);
-          return piece_done(c);
-        }
-        op->slots[slot] = reply->payload;
-        piece_done(c);
+        AcceptPiece(op, slot, offset, length, chunk, replica, attempt, reply->payload,
+                    read->chunk_length, c);
       });
+}
+
+void FileClient::AcceptPiece(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
+                             std::uint64_t length, msg::ChunkLocation chunk, std::size_t replica,
+                             int attempt, Payload bytes, std::uint64_t chunk_length,
+                             Context& ctx) {
+  const std::uint64_t chunk_offset = offset % op->chunk_size;
+  if (bytes.size() < length) {
+    // Short: the replica's data ends before the piece does. Inside the file
+    // that is never the file's end; if no replica has more, it is a hole.
+    const bool others_left = replica + 1 < chunk.replicas.size();
+    if (others_left && chunk_length < chunk_offset + length) {
+      return ReadFromReplica(op, slot, offset, length, std::move(chunk), replica + 1, attempt,
+                             ctx);
+    }
+    std::uint8_t* whole_bytes = nullptr;
+    Payload whole = Payload::Allocate(length, &whole_bytes);
+    std::copy_n(bytes.data(), bytes.size(), whole_bytes);
+    std::fill(whole_bytes + bytes.size(), whole_bytes + length, 0);
+    bytes = std::move(whole);
+  }
+  op->slots[slot] = std::move(bytes);
+  --op->in_flight;
+  RunRead(op, ctx);
 }
 
 // --- record appends ------------------------------------------------------------------------

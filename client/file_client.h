@@ -13,17 +13,23 @@
 // `location_cache_ms`), read from the nearest current replica and fail over to
 // the others; a short replica in the middle of a file is never taken for its
 // end (the master's size says where the file ends; holes read as zeros).
+// A replica on this host is read straight from its files when `local_files`
+// is given (short-circuit reads: local_replica_reader.h).
 //
 // Not thread-safe: runs on the client's loop.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "actors/storage/file_system.h"
+#include "client/local_replica_reader.h"
 #include "client/rpc_actor.h"
 #include "client/write_window.h"
 #include "config/client_config.h"
@@ -55,6 +61,9 @@ struct FileClientOptions {
   int attempts = 5;                          // per mutation or read piece
   std::int64_t location_cache_ms = 60000;
   std::string this_host;                     // replicas on it are read first
+  // Where replicas on this host are read from directly (short-circuit reads);
+  // null: every read goes through a chunkserver.
+  storage::FileSystem* local_files = nullptr;
 };
 
 class FileClient {
@@ -77,6 +86,8 @@ class FileClient {
               AppendCallback done);
   // Forgets what is cached about `path` (after a remove or rename).
   void Forget(const std::string& path);
+  // Bytes read by short-circuit reads so far (any thread may ask).
+  std::uint64_t local_read_bytes() const { return local_read_bytes_.load(); }
 
  private:
   struct Lease;
@@ -111,9 +122,27 @@ class FileClient {
   void ReadFromReplica(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
                        std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
                        int attempt, actors::Context& ctx);
+  // Short-circuit reads: whether `target` is on this host and may be read from
+  // its files; asking its chunkserver where they are; reading them (false:
+  // read through the chunkserver instead).
+  bool ReadsLocally(const messages::ReplicaLocation& target) const;
+  void OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
+                        std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
+                        int attempt, actors::Context& ctx);
+  bool ReadOpenReplica(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
+                       std::uint64_t length, const messages::ChunkLocation& chunk,
+                       std::size_t replica, int attempt, actors::Context& ctx);
+  void ReadOverNetwork(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
+                       std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
+                       int attempt, actors::Context& ctx);
+  // Takes a replica's `bytes` for a piece (`chunk_length`: where its data ends).
+  void AcceptPiece(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
+                   std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
+                   int attempt, Payload bytes, std::uint64_t chunk_length, actors::Context& ctx);
   void RunAppend(std::shared_ptr<AppendOp> op, actors::Context& ctx);
   // The replicas to try, nearest first, rotating among equals read by read.
   std::vector<messages::ReplicaLocation> ReadOrder(const messages::ChunkLocation& chunk);
+  bool IsNear(const messages::ReplicaLocation& replica) const;
 
   RpcActor* rpc_;
   config::ClientConfig config_;
@@ -123,6 +152,10 @@ class FileClient {
   std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<Lease>> leases_;
   std::map<std::string, std::unique_ptr<FileInfoCache>> files_;
   std::uint64_t rotation_ = 0;
+  std::unique_ptr<LocalReplicaReader> local_;  // null: short-circuit reads off
+  std::set<std::uint64_t> local_opening_;       // chunks whose files are being asked for
+  std::set<std::string> no_local_reads_;        // chunkservers whose files this client cannot read
+  std::atomic<std::uint64_t> local_read_bytes_ = 0;
 };
 
 }  // namespace bucket::client

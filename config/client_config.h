@@ -19,6 +19,9 @@ struct ClientConfig {
   std::string client_id;                 // empty: a fresh random id per process
   std::int64_t request_timeout_ms = 10000;
   std::int64_t request_attempts = 3;     // a timed-out request is resent (same id) this often
+  // A replica on this host is read from its files, not through its chunkserver
+  // (client/local_replica_reader.h); needs read access to the chunkservers' data folders.
+  bool short_circuit_reads = true;
   std::uint64_t max_message_bytes = 80ull << 20;
 
   LogConfig log;  // default level "warn" is set by the loader for clients

@@ -158,6 +158,7 @@ Result<ClientConfig> ReadClient(TomlReader reader) {
   reader.String("client.id", &c.client_id);
   reader.Duration("client.request_timeout", &c.request_timeout_ms, 10, kDayMs);
   reader.Int("client.attempts", &c.request_attempts, 1, 100);
+  reader.Bool("client.short_circuit_reads", &c.short_circuit_reads);
   reader.Size("limits.max_message", &c.max_message_bytes, 1 << 20, 1ull << 30);
   ReadLog(reader, &c.log);
   ReadSecurity(reader, &c.security);

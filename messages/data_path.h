@@ -12,6 +12,7 @@
 //   C:AppendRequest ( CS:AppendResponse )   to the primary; it picks the offset
 //   P:ApplyRequest ( CS:ApplyResponse )     primary -> each secondary, in serial order
 //   C:ReadRequest ( CS:ReadResponse [bytes] )   any current replica
+//   C:LocalReadRequest ( CS:LocalReadResponse )  a replica on the client's own host
 #pragma once
 
 #include <cstdint>
@@ -161,6 +162,25 @@ struct ReadResponse {
   std::uint64_t chunk_length = 0;
   std::uint64_t version = 0;
   MSGPACK_DEFINE(code, detail, length, chunk_length, version);
+};
+
+// A short-circuit read (client/local_replica_reader.h): a client on the
+// chunkserver's host asks where the chunk's files are, and reads and verifies
+// them itself. Old chunkservers answer kUnsupported; the client then reads
+// through ReadRequest.
+struct LocalReadRequest {
+  static constexpr Kind kKind = Kind::kLocalReadRequest;
+  std::uint64_t handle = 0;
+  MSGPACK_DEFINE(handle);
+};
+
+struct LocalReadResponse {
+  static constexpr Kind kKind = Kind::kLocalReadResponse;
+  Code code = Code::kOk;
+  std::string detail;
+  std::string data_path;  // absolute, on the chunkserver's host
+  std::string meta_path;
+  MSGPACK_DEFINE(code, detail, data_path, meta_path);
 };
 
 }  // namespace bucket::messages

@@ -82,6 +82,8 @@ enum class Kind : std::uint16_t {
   kApplyResponse = 128,
   kReadRequest = 129,
   kReadResponse = 130,
+  kLocalReadRequest = 131,
+  kLocalReadResponse = 132,
 
   // published events
   kClusterState = 170,

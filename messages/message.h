@@ -31,6 +31,7 @@ using Message = std::variant<
     // data path
     PushReserveRequest, PushReserveResponse, DataPiece, WriteRequest, WriteResponse,
     AppendRequest, AppendResponse, ApplyRequest, ApplyResponse, ReadRequest, ReadResponse,
+    LocalReadRequest, LocalReadResponse,
     // published
     ClusterState, ClusterEvent>;
 

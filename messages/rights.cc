@@ -16,6 +16,7 @@ bool ReadOnlyRequest(Kind kind) {
     case Kind::kLocateRequest:
     case Kind::kFsckRequest:
     case Kind::kReadRequest:
+    case Kind::kLocalReadRequest:
       return true;
     default:
       return false;

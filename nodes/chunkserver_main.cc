@@ -1,5 +1,6 @@
 // bucket-chunkserver: one chunkserver node. Composition only.
 #include <algorithm>
+#include <filesystem>
 #include <random>
 
 #include "actors/chunkserver/open_chunkserver.h"
@@ -29,7 +30,10 @@ int main(int argc, char** argv) {
 
   auto loaded = config::LoadChunkserverConfig(cli.Get("--config"));
   if (!loaded.ok()) config::ExitWithError(program, loaded.status().message());
-  const config::ChunkserverConfig& cfg = *loaded;
+  config::ChunkserverConfig cfg = *loaded;
+  // Absolute, because clients on this host open chunk files by the paths this
+  // chunkserver gives them (short-circuit reads), from their own folders.
+  for (auto& dir : cfg.data_dirs) dir = std::filesystem::absolute(dir).lexically_normal().string();
   // Pushed pieces come and go all the time; their memory is reused, not
   // handed back and faulted in again. Up to the push buffers' bound is kept:
   // with several writers the buffers fill and empty at every write, and what

@@ -71,6 +71,13 @@ class ChunkStore {
   Status Create(std::uint64_t handle, std::uint64_t version, std::uint64_t chunk_size);
   Status SetVersion(std::uint64_t handle, std::uint64_t version);
   const StoredChunk* Find(std::uint64_t handle) const;
+  // Where chunk `handle`'s data and metadata files are, for a client on this
+  // host that reads them itself (a short-circuit read).
+  struct ChunkPaths {
+    std::string data;
+    std::string meta;
+  };
+  Result<ChunkPaths> PathsOf(std::uint64_t handle) const;
 
   // Up to `length` bytes at `offset`, fewer only past the chunk's length. Every
   // block touched is verified: a mismatch is kCorruption. The bytes are the

@@ -82,6 +82,8 @@ void ChunkserverActor::Handle(const Inbound& in, Context& ctx) {
           OnApplyAnswer(id, Status(m.code, m.detail), ctx);
         } else if constexpr (std::is_same_v<T, msg::ReadRequest>) {
           OnRead(in, m, ctx);
+        } else if constexpr (std::is_same_v<T, msg::LocalReadRequest>) {
+          OnLocalRead(in, m, ctx);
         } else if constexpr (std::is_same_v<T, msg::ReadResponse>) {
           auto it = clone_reads_.find(id);
           if (it != clone_reads_.end()) OnCloneRead(it->second, in, ctx);

@@ -165,6 +165,8 @@ class ChunkserverActor : public actors::Actor {
 
   // --- reads and clones (chunkserver_reads.cc) ---
   void OnRead(const actors::Inbound& in, const messages::ReadRequest& r, actors::Context& ctx);
+  void OnLocalRead(const actors::Inbound& in, const messages::LocalReadRequest& r,
+                   actors::Context& ctx);
   void OnClone(const actors::Inbound& in, const messages::CloneRequest& r, actors::Context& ctx);
   std::uint64_t ChunkLength(std::uint64_t handle) const {
     const StoredChunk* chunk = store_->Find(handle);

@@ -57,6 +57,22 @@ void ChunkserverActor::OnRead(const Inbound& in, const msg::ReadRequest& r, Cont
             std::move(*data));
 }
 
+void ChunkserverActor::OnLocalRead(const Inbound& in, const msg::LocalReadRequest& r,
+                                   Context& ctx) {
+  auto paths = store_->PathsOf(r.handle);
+  if (!paths.ok() || corrupt_.count(r.handle) != 0) {
+    const Status why = paths.ok() ? Status::Corruption(address_.node_id + ": chunk " +
+                                                       std::to_string(r.handle) +
+                                                       " failed a checksum here")
+                                  : paths.status().WithContext(address_.node_id);
+    ctx.Reply(in, msg::LocalReadResponse{why.code(), why.message(), "", ""});
+    return;
+  }
+  // Only where the files are: the client reads and verifies them itself, so
+  // these bytes are not counted among this chunkserver's reads.
+  ctx.Reply(in, msg::LocalReadResponse{Code::kOk, "", paths->data, paths->meta});
+}
+
 void ChunkserverActor::OnClone(const Inbound& in, const msg::CloneRequest& r, Context& ctx) {
   auto refuse = [&](const Status& why) {
     ctx.Reply(in, msg::CloneResponse{why.code(), why.message(), r.handle, r.version, 0});

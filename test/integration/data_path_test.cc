@@ -9,6 +9,7 @@
 #include <set>
 
 #include "client/bucket_client.h"
+#include "test/support/cluster_client.h"
 #include "test/support/local_cluster.h"
 
 namespace bucket::testing {
@@ -58,6 +59,61 @@ TEST_CASE("data path: a file put through the chain comes back, identical on ever
   CHECK(first.size() == 6);
   CHECK(ChunkFiles(cluster.DataDir(2)) == first);
   CHECK(ChunkFiles(cluster.DataDir(3)) == first);
+}
+
+// Flips one byte, at `offset` of a chunk's data file, on disk.
+void Rot(const std::string& data_dir, std::uint64_t handle, std::uint64_t offset) {
+  char name[64];
+  std::snprintf(name, sizeof(name), "/chunks/%016llx.chunk",
+                static_cast<unsigned long long>(handle));
+  std::fstream file(data_dir + name, std::ios::in | std::ios::out | std::ios::binary);
+  REQUIRE(file.good());
+  file.seekg(static_cast<std::streamoff>(offset));
+  char byte = 0;
+  file.read(&byte, 1);
+  byte = static_cast<char>(byte ^ 0x10);
+  file.seekp(static_cast<std::streamoff>(offset));
+  file.write(&byte, 1);
+}
+
+TEST_CASE("data path: a client on the chunkservers' host reads their files itself, and takes "
+          "no rotten byte",
+          "[integration]") {
+  constexpr std::uint64_t kChunk = 1 << 20;  // the test clusters' chunk size
+  LocalCluster cluster;
+  cluster.Up();
+  auto local = Connect(cluster);
+  REQUIRE(local->Create("/local").ok());
+  const std::string data = Random(3 * kChunk + 777, 11);
+  REQUIRE(local->Write("/local", 0, data).ok());
+
+  // Every replica is on this host: every byte comes from the chunk files.
+  CHECK(*local->Read("/local", 0, data.size()) == data);
+  CHECK(local->LocalReadBytes() == data.size());
+  // Short-circuit reads off: the same bytes, all through the chunkservers.
+  config::ClientConfig through;
+  through.master_rpc = cluster.master_rpc();
+  through.request_timeout_ms = 2000;
+  through.short_circuit_reads = false;
+  auto remote = client::BucketClient::Connect(through);
+  REQUIRE(remote.ok());
+  CHECK(*(*remote)->Read("/local", 0, data.size()) == data);
+  CHECK((*remote)->LocalReadBytes() == 0);
+
+  // Every replica of the second chunk rots: its bytes are refused whichever
+  // way they would come, and the other chunks still read.
+  auto stat = local->Stat("/local");
+  REQUIRE(stat.ok());
+  REQUIRE(stat->chunks.size() == 4);
+  for (const auto& replica : stat->chunks[1].replicas) {
+    Rot(cluster.DataDir(std::stoi(replica.node_id.substr(12))), stat->chunks[1].handle, 4321);
+  }
+  auto fresh = Connect(cluster);
+  auto rotten = fresh->Read("/local", kChunk, kChunk);
+  CHECK_FALSE(rotten.ok());
+  CHECK_FALSE(local->Read("/local", 0, data.size()).ok());
+  CHECK(*fresh->Read("/local", 0, kChunk) == data.substr(0, kChunk));
+  CHECK(*local->Read("/local", 2 * kChunk, kChunk + 777) == data.substr(2 * kChunk));
 }
 
 TEST_CASE("data path: a put of several 64MiB blocks, read from the local file into reused "

@@ -80,6 +80,9 @@ std::vector<Message> OneOfEach() {
       ApplyResponse{Code::kOk, "", 1},
       ReadRequest{5, 6, 0, 4096},
       ReadResponse{Code::kOk, "", 4096, 8192, 6},
+      LocalReadRequest{5},
+      LocalReadResponse{Code::kOk, "", "/data/chunks/0000000000000005.chunk",
+                        "/data/chunks/0000000000000005.meta"},
   };
 }
 

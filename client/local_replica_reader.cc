@@ -1,0 +1,64 @@
+#include "client/local_replica_reader.h"
+
+#include "actors/chunkserver/chunk_meta.h"
+#include "actors/chunkserver/verified_read.h"
+
+namespace bucket::client {
+
+LocalReplicaReader::LocalReplicaReader(storage::FileSystem* fs, std::size_t max_open)
+    : fs_(fs), max_open_(max_open) {}
+
+Status LocalReplicaReader::Open(std::uint64_t handle, const std::string& data_path,
+                                const std::string& meta_path) {
+  auto data = fs_->Open(data_path, storage::OpenMode::kReadOnly);
+  if (!data.ok()) return data.status().WithContext("opening " + data_path);
+  auto meta = fs_->Open(meta_path, storage::OpenMode::kReadOnly);
+  if (!meta.ok()) return meta.status().WithContext("opening " + meta_path);
+  Close(handle);
+  open_.emplace_front(handle, Files{std::move(*data), std::move(*meta)});
+  index_[handle] = open_.begin();
+  if (open_.size() > max_open_) {
+    index_.erase(open_.back().first);
+    open_.pop_back();
+  }
+  return Status::Ok();
+}
+
+void LocalReplicaReader::Close(std::uint64_t handle) {
+  auto it = index_.find(handle);
+  if (it == index_.end()) return;
+  open_.erase(it->second);
+  index_.erase(it);
+}
+
+Result<LocalPiece> LocalReplicaReader::Read(std::uint64_t handle, std::uint64_t version,
+                                            std::uint64_t offset, std::uint64_t length) {
+  auto it = index_.find(handle);
+  if (it == index_.end()) return Status::NotFound("chunk " + std::to_string(handle) + " is not open");
+  open_.splice(open_.begin(), open_, it->second);
+  Files& files = it->second->second;
+  // The header is read at every read: it gives the length the chunkserver last
+  // wrote (an entry and its bytes are on disk before the length that covers
+  // them) and the version, which a new lease raises.
+  std::string bytes(chunkserver::kMetaHeaderBytes, '\0');
+  auto read = files.meta->ReadAt(0, bytes.data(), bytes.size());
+  if (!read.ok()) return read.status();
+  if (*read != bytes.size()) return Status::Corruption("a short chunk header");
+  auto header = chunkserver::DecodeChunkHeader(bytes);
+  if (!header.ok()) return header.status();
+  if (header->handle != handle) {
+    return Status::Corruption("the metadata file names chunk " + std::to_string(header->handle) +
+                              ", not " + std::to_string(handle));
+  }
+  if (header->version < version) {
+    return Status::StaleVersion("the local replica of chunk " + std::to_string(handle) +
+                                " is at version " + std::to_string(header->version) +
+                                ", behind " + std::to_string(version));
+  }
+  auto piece = chunkserver::ReadVerified(*files.data, *files.meta, handle, header->length, offset,
+                                         length);
+  if (!piece.ok()) return piece.status();
+  return LocalPiece{std::move(*piece), header->length};
+}
+
+}  // namespace bucket::client
