@@ -168,6 +168,23 @@ TEST_CASE("chunk store: a flipped bit anywhere is caught on read and never serve
   }
 }
 
+TEST_CASE("chunk store: a data file cut short fails the blocks it lost, and serves the rest",
+          "[unit][chunkserver]") {
+  storage::MemFileSystem fs;
+  auto store = OpenStore(fs);
+  REQUIRE(store->Create(4, 1, kChunk).ok());
+  const std::string data = Random(10 * kBlockBytes, 3);
+  REQUIRE(WriteText(*store, 4, 0, data).ok());
+  // Cut inside the sixth block: past the first few blocks read together.
+  auto file = fs.Open("/d1/chunks/0000000000000004.chunk", storage::OpenMode::kReadWrite);
+  REQUIRE(file.ok());
+  REQUIRE((*file)->Truncate(5 * kBlockBytes + 100).ok());
+  CHECK(store->Read(4, 0, data.size()).status().code() == Code::kCorruption);
+  CHECK(store->Read(4, 5 * kBlockBytes, 10).status().code() == Code::kCorruption);
+  CHECK(store->Read(4, 7 * kBlockBytes, 10).status().code() == Code::kCorruption);
+  CHECK(ReadText(*store, 4, 0, 5 * kBlockBytes) == data.substr(0, 5 * kBlockBytes));
+}
+
 TEST_CASE("chunk store: damaged or orphaned files are quarantined and reported",
           "[unit][chunkserver]") {
   storage::MemFileSystem fs;
