@@ -156,10 +156,12 @@ class BucketClient {
   // True on the loop thread, inside a callback of this client.
   bool InCallback() const;
   // Starts reading [offset, offset + length) of `path` on the loop; the future
-  // holds the bytes (fewer only past the file's end).
+  // holds the bytes (fewer only past the file's end). `known_size`: see
+  // FileClient::Read.
   std::future<Result<std::vector<Payload>>> ReadAsync(const std::string& path,
                                                       std::uint64_t offset,
-                                                      std::uint64_t length);
+                                                      std::uint64_t length,
+                                                      std::uint64_t known_size = 0);
   // Runs `start` on the loop; it calls the given completion once; waits for it.
   template <typename T>
   T RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start);

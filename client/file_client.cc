@@ -391,17 +391,18 @@ std::vector<msg::ReplicaLocation> FileClient::ReadOrder(const msg::ChunkLocation
 }
 
 void FileClient::Read(Context& ctx, const std::string& path, std::uint64_t offset,
-                      std::uint64_t length, ReadCallback done) {
+                      std::uint64_t length, ReadCallback done, std::uint64_t known_size) {
   auto op = std::make_shared<ReadOp>();
   op->path = path;
   op->offset = offset;
   op->done = std::move(done);
-  Locate(ctx, path, 0, /*refresh=*/true,
-         [this, op, length](Result<msg::LocateResponse> located, Context& c) {
+  const bool size_known = offset + length <= known_size;
+  Locate(ctx, path, 0, /*refresh=*/!size_known,
+         [this, op, length, known_size](Result<msg::LocateResponse> located, Context& c) {
            if (!located.ok()) return op->done(located.status(), c);
            if (located->info.is_dir) return op->done(Status::IsADirectory(op->path), c);
            op->chunk_size = located->info.chunk_size;
-           op->end = std::min(op->offset + length, located->info.size);
+           op->end = std::min(op->offset + length, std::max(located->info.size, known_size));
            if (op->offset >= op->end) return op->done(std::vector<Payload>{}, c);
            RunRead(op, c);
          });
@@ -512,6 +513,15 @@ void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
       Millis(config_.request_timeout_ms),
       [=, this](Result<Reply> reply, Context& c) {
         local_opening_.erase(chunk.handle);
+        if (reply.status().code() == Code::kTimeout) {
+          // Silent: asking it again for the bytes would only wait as long again.
+          return ReadFromReplica(op, slot, offset, length, chunk, replica + 1, attempt, c);
+        }
+        if (!reply.ok()) {
+          // Refused: an older chunkserver (kUnsupported), or a key without the right.
+          no_local_reads_.insert(target.node_id);
+          return ReadOverNetwork(op, slot, offset, length, chunk, replica, attempt, c);
+        }
         const auto* where =
             reply.ok() ? std::get_if<msg::LocalReadResponse>(&reply->message) : nullptr;
         if (where != nullptr && where->code == Code::kOk) {
@@ -523,8 +533,8 @@ void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
             // not read: that chunkserver is read through from now on.
             no_local_reads_.insert(target.node_id);
           }
-        } else if (reply.ok() && where == nullptr) {
-          no_local_reads_.insert(target.node_id);  // a chunkserver without short-circuit reads
+        } else if (where == nullptr) {
+          no_local_reads_.insert(target.node_id);  // not an answer to this request
         }
         ReadOverNetwork(op, slot, offset, length, chunk, replica, attempt, c);
       });

@@ -77,9 +77,12 @@ class FileClient {
   void Write(actors::Context& ctx, const std::string& path, std::uint64_t offset, Payload data,
              StatusCallback done);
   // Reads up to `length` bytes at `offset` (fewer only past the end of the
-  // file), as the frames they arrived in, in order.
+  // file), as the frames they arrived in, in order. The file's size is asked of
+  // the master first, unless the caller knows the file is at least
+  // `known_size` long and the read ends there: then cached locations do (a
+  // streamed read asks once, not at every window).
   void Read(actors::Context& ctx, const std::string& path, std::uint64_t offset,
-            std::uint64_t length, ReadCallback done);
+            std::uint64_t length, ReadCallback done, std::uint64_t known_size = 0);
   // Appends one record (at most a quarter of the chunk size) atomically at
   // least once; done gets the file offset where it stands on every replica.
   void Append(actors::Context& ctx, const std::string& path, Payload record,
