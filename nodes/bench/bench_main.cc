@@ -120,11 +120,13 @@ std::vector<int> Replications(const config::CommandLine& cli) {
 }
 
 // The raw limit a data figure is a share of: the chain through as many hops as
-// replicas for writes and appends, one hop for reads.
+// replicas for writes and appends, one hop for reads; a buffered file read for
+// reads done mostly by short-circuit reads (from the chunk files themselves).
 // With --secure, the limit is the same chain with CurveZMQ on every link.
 void AttachLimit(bench::Figure& figure, const std::vector<bench::Figure>& limits, bool secure) {
   const int hops = figure.name == "write" || figure.name == "append" ? figure.replication : 1;
   figure.limit = (secure ? "zmq-chain-curve-" : "zmq-chain-") + std::to_string(hops);
+  if (figure.local_read_share > 0.5) figure.limit = "file-read";
   if (const auto* limit = bench::FindFigure(limits, figure.limit)) {
     figure.limit_bytes_per_s = limit->median();
   }
@@ -158,6 +160,7 @@ void FigureJson(client::JsonWriter& json, const bench::Figure& f) {
   if (!f.cpu_seconds_per_gb.empty()) {
     json.Field("median_cpu_seconds_per_gb", f.median_cpu_seconds_per_gb());
   }
+  if (f.name.rfind("read", 0) == 0) json.Field("local_read_share", f.local_read_share);
   if (!f.limit.empty()) {
     json.Field("limit", f.limit).Field("limit_bytes_per_s", f.limit_bytes_per_s)
         .Field("share_of_limit", f.ratio());
@@ -263,7 +266,9 @@ int main(int argc, char** argv) {
       "Benchmarks a Bucket cluster. Without --master or --config it starts a local cluster\n"
       "(1 master + 3 chunkservers on loopback, in a new folder under --dir) for the run.\n\n"
       "  write   sequential write of new files, by 1 client and by C at once\n"
-      "  read    sequential (streamed) and random reads of --read-size, 1 client and C\n"
+      "  read    sequential (streamed) and random reads of --read-size, 1 client and C,\n"
+      "          by short-circuit reads of replicas on this host (read, read-random)\n"
+      "          and through the chunkservers (read-net, read-random-net)\n"
       "  append  record append of 64KiB records to one file, by 1 client and by C\n"
       "  data    write, read and append\n"
       "  limits  this machine's raw limits: ZeroMQ PUSH/PULL chains over loopback,\n"

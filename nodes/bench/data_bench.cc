@@ -38,6 +38,7 @@ using ClientWork = std::function<Status(client::BucketClient&, int index)>;
 struct Timed {
   double seconds = 0;      // from the start to the last finish
   double cpu_seconds = 0;  // the machine's busy CPU time meanwhile, all cores
+  std::uint64_t local_read_bytes = 0;  // by short-circuit reads
 };
 
 // Runs `work` on `clients` threads, each with its own connection, all
@@ -68,6 +69,7 @@ Result<Timed> RunClients(const config::ClientConfig& config, int clients, const 
   if (!first_error.ok()) return first_error;
   if (!busy_after.ok()) return busy_after.status();
   timed.cpu_seconds = *busy_after - *busy_before;
+  for (const auto& c : connections) timed.local_read_bytes += c->LocalReadBytes();
   return timed;
 }
 
@@ -153,6 +155,7 @@ Result<Figure> Measure(const config::ClientConfig& config, const DataOptions& op
                        Figure figure, std::uint64_t bytes_per_run,
                        const std::function<Status(int run)>& prepare,
                        const std::function<ClientWork(int run)>& work) {
+  double local_bytes = 0;
   for (int run = 0; run < options.runs; ++run) {
     BUCKET_RETURN_IF_ERROR(RemoveAll(config));
     BUCKET_RETURN_IF_ERROR(SettleDeletes(config, options.chunks_before));
@@ -166,7 +169,9 @@ Result<Figure> Measure(const config::ClientConfig& config, const DataOptions& op
     const double bytes = static_cast<double>(bytes_per_run);
     figure.bytes_per_s.push_back(bytes / timed->seconds);
     figure.cpu_seconds_per_gb.push_back(timed->cpu_seconds / (bytes / 1e9));
+    local_bytes += static_cast<double>(timed->local_read_bytes);
   }
+  figure.local_read_share = local_bytes / (static_cast<double>(bytes_per_run) * options.runs);
   BUCKET_RETURN_IF_ERROR(RemoveAll(config));
   return figure;
 }
@@ -200,8 +205,12 @@ Result<std::vector<Figure>> BenchWrite(const config::ClientConfig& config,
   return figures;
 }
 
-Result<std::vector<Figure>> BenchRead(const config::ClientConfig& config,
-                                      const DataOptions& options, int replication) {
+namespace {
+
+// BenchRead's figures for one client configuration, named with `suffix`.
+Result<std::vector<Figure>> BenchReadWith(const config::ClientConfig& config,
+                                          const DataOptions& options, int replication,
+                                          const std::string& suffix) {
   std::vector<Figure> figures;
   const std::uint64_t read_size = std::min(options.read_size, options.file_size);
   for (int clients : ClientCounts(options)) {
@@ -213,7 +222,7 @@ Result<std::vector<Figure>> BenchRead(const config::ClientConfig& config,
       });
       return seconds.ok() ? Status::Ok() : seconds.status();
     };
-    Figure sequential{"read", clients, replication};
+    Figure sequential{"read" + suffix, clients, replication};
     auto measured = Measure(config, options, sequential, share * clients, prepare, [&](int run) {
       return [&, run](client::BucketClient& c, int i) -> Status {
         const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -225,7 +234,7 @@ Result<std::vector<Figure>> BenchRead(const config::ClientConfig& config,
     if (!measured.ok()) return measured.status();
     figures.push_back(std::move(*measured));
 
-    Figure random{"read-random", clients, replication};
+    Figure random{"read-random" + suffix, clients, replication};
     const std::uint64_t reads = share / read_size;
     measured = Measure(config, options, random, reads * read_size * clients, prepare,
                        [&](int run) {
@@ -247,6 +256,21 @@ Result<std::vector<Figure>> BenchRead(const config::ClientConfig& config,
     if (!measured.ok()) return measured.status();
     figures.push_back(std::move(*measured));
   }
+  return figures;
+}
+
+}  // namespace
+
+Result<std::vector<Figure>> BenchRead(const config::ClientConfig& config,
+                                      const DataOptions& options, int replication) {
+  auto figures = BenchReadWith(config, options, replication, "");
+  if (!figures.ok() || !config.short_circuit_reads) return figures;
+  // And through the chunkservers, as a client on another host reads.
+  config::ClientConfig through = config;
+  through.short_circuit_reads = false;
+  auto net = BenchReadWith(through, options, replication, "-net");
+  if (!net.ok()) return net.status();
+  figures->insert(figures->end(), net->begin(), net->end());
   return figures;
 }
 

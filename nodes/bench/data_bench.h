@@ -30,7 +30,10 @@ Result<std::uint64_t> HeldChunks(const config::ClientConfig& client);
 // Sequential write of new files at `replication`: 1 client, then C.
 Result<std::vector<Figure>> BenchWrite(const config::ClientConfig& client,
                                        const DataOptions& options, int replication);
-// Sequential and random reads of files written first: 1 client, then C.
+// Sequential and random reads of files written first: 1 client, then C. With
+// short-circuit reads on in `client`, again with them off ("read-net"...): the
+// first as a client on the chunkservers' host reads, the second as one on
+// another host.
 Result<std::vector<Figure>> BenchRead(const config::ClientConfig& client,
                                       const DataOptions& options, int replication);
 // Record append of fixed-size records to one file: 1 client, then C.

@@ -21,6 +21,9 @@ struct Figure {
   // The whole machine's busy CPU-seconds per 10^9 bytes moved, one per run
   // (empty for the raw limits).
   std::vector<double> cpu_seconds_per_gb;
+  // Of the bytes read, the share read by short-circuit reads (from chunk files
+  // on this host, not through a chunkserver).
+  double local_read_share = 0;
   std::string limit;            // the name of the raw limit it is compared with
   double limit_bytes_per_s = 0;
 
