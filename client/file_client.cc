@@ -398,11 +398,15 @@ void FileClient::Read(Context& ctx, const std::string& path, std::uint64_t offse
   op->done = std::move(done);
   const bool size_known = offset + length <= known_size;
   Locate(ctx, path, 0, /*refresh=*/!size_known,
-         [this, op, length, known_size](Result<msg::LocateResponse> located, Context& c) {
+         [this, op, length, known_size, size_known](Result<msg::LocateResponse> located,
+                                                    Context& c) {
            if (!located.ok()) return op->done(located.status(), c);
            if (located->info.is_dir) return op->done(Status::IsADirectory(op->path), c);
            op->chunk_size = located->info.chunk_size;
-           op->end = std::min(op->offset + length, std::max(located->info.size, known_size));
+           // The master's size, when it was asked; the caller's, when bigger.
+           const std::uint64_t size =
+               size_known ? std::max(located->info.size, known_size) : located->info.size;
+           op->end = std::min(op->offset + length, size);
            if (op->offset >= op->end) return op->done(std::vector<Payload>{}, c);
            RunRead(op, c);
          });
@@ -488,10 +492,10 @@ void FileClient::ReadFromReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
     return piece_done(ctx);
   }
   const auto& target = order[replica];
-  if (local_ && ReadsLocally(target)) {
-    if (local_->IsOpen(chunk.handle)) {
+  if (local_ && ReadsLocally(target, ctx.now())) {
+    if (local_->IsOpen(target.node_id, chunk.handle)) {
       if (ReadOpenReplica(op, slot, offset, length, chunk, replica, attempt, ctx)) return;
-    } else if (local_opening_.insert(chunk.handle).second) {
+    } else if (local_opening_.emplace(target.node_id, chunk.handle).second) {
       return OpenLocalReplica(op, slot, offset, length, std::move(chunk), replica, attempt, ctx);
     }
     // Its files are being asked for: this piece goes through the chunkserver.
@@ -499,8 +503,23 @@ void FileClient::ReadFromReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
   ReadOverNetwork(op, slot, offset, length, std::move(chunk), replica, attempt, ctx);
 }
 
-bool FileClient::ReadsLocally(const msg::ReplicaLocation& target) const {
-  return IsNear(target) && no_local_reads_.count(target.node_id) == 0;
+bool FileClient::ReadsLocally(const msg::ReplicaLocation& target, Millis now) const {
+  if (!IsNear(target)) return false;
+  auto refused = no_local_reads_.find(target.node_id);
+  return refused == no_local_reads_.end() || now >= refused->second;
+}
+
+void FileClient::RefuseLocalReads(const std::string& node, Context& ctx) {
+  no_local_reads_[node] = ctx.now() + kLocalReadsRetryAfter;
+}
+
+void FileClient::CloseIdleLocalFiles(Context& ctx) {
+  if (local_sweep_due_) return;
+  local_sweep_due_ = true;
+  rpc_->After(ctx, kLocalFilesIdle, [this](Context& c) {
+    local_sweep_due_ = false;
+    if (local_->CloseUnusedSince(c.now() - kLocalFilesIdle) > 0) CloseIdleLocalFiles(c);
+  });
 }
 
 void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
@@ -512,29 +531,31 @@ void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
       ctx, target.rpc_endpoint, msg::LocalReadRequest{chunk.handle}, {},
       Millis(config_.request_timeout_ms),
       [=, this](Result<Reply> reply, Context& c) {
-        local_opening_.erase(chunk.handle);
+        local_opening_.erase({target.node_id, chunk.handle});
         if (reply.status().code() == Code::kTimeout) {
           // Silent: asking it again for the bytes would only wait as long again.
           return ReadFromReplica(op, slot, offset, length, chunk, replica + 1, attempt, c);
         }
         if (!reply.ok()) {
           // Refused: an older chunkserver (kUnsupported), or a key without the right.
-          no_local_reads_.insert(target.node_id);
+          RefuseLocalReads(target.node_id, c);
           return ReadOverNetwork(op, slot, offset, length, chunk, replica, attempt, c);
         }
-        const auto* where =
-            reply.ok() ? std::get_if<msg::LocalReadResponse>(&reply->message) : nullptr;
+        const auto* where = std::get_if<msg::LocalReadResponse>(&reply->message);
         if (where != nullptr && where->code == Code::kOk) {
-          Status opened = local_->Open(chunk.handle, where->data_path, where->meta_path);
+          Status opened =
+              local_->Open(target.node_id, chunk.handle, where->data_path, where->meta_path, c.now());
           if (opened.ok()) {
+            CloseIdleLocalFiles(c);
             if (ReadOpenReplica(op, slot, offset, length, chunk, replica, attempt, c)) return;
-          } else {
+          } else if (opened.code() != Code::kNotFound) {
             // Another host behind a loopback address, or files this user may
-            // not read: that chunkserver is read through from now on.
-            no_local_reads_.insert(target.node_id);
+            // not read: that chunkserver is read through for a while. (Not
+            // found: the chunk was deleted just now.)
+            RefuseLocalReads(target.node_id, c);
           }
         } else if (where == nullptr) {
-          no_local_reads_.insert(target.node_id);  // not an answer to this request
+          RefuseLocalReads(target.node_id, c);  // not an answer to this request
         }
         ReadOverNetwork(op, slot, offset, length, chunk, replica, attempt, c);
       });
@@ -544,11 +565,13 @@ bool FileClient::ReadOpenReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
                                  std::uint64_t offset, std::uint64_t length,
                                  const msg::ChunkLocation& chunk, std::size_t replica,
                                  int attempt, Context& ctx) {
-  auto piece = local_->Read(chunk.handle, chunk.version, offset % op->chunk_size, length);
+  const std::string& node = chunk.replicas[replica].node_id;
+  auto piece = local_->Read(node, chunk.handle, chunk.version, offset % op->chunk_size, length,
+                            ctx.now());
   if (!piece.ok()) {
     // Stale, changed hands, or failing a checksum: the chunkserver is asked
     // instead (it reports a corrupt replica), and the files are opened afresh.
-    local_->Close(chunk.handle);
+    local_->Close(node, chunk.handle);
     return false;
   }
   local_read_bytes_ += piece->bytes.size();

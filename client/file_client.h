@@ -128,7 +128,14 @@ class FileClient {
   // Short-circuit reads: whether `target` is on this host and may be read from
   // its files; asking its chunkserver where they are; reading them (false:
   // read through the chunkserver instead).
-  bool ReadsLocally(const messages::ReplicaLocation& target) const;
+  bool ReadsLocally(const messages::ReplicaLocation& target, actors::Millis now) const;
+  // Short-circuit reads from `node` stop for a while (it refused, or its
+  // files could not be opened).
+  void RefuseLocalReads(const std::string& node, actors::Context& ctx);
+  // Closes the files of replicas not read for kLocalFilesIdle, now and then
+  // while any are open: a chunk deleted meanwhile frees its disk space only
+  // once no one holds its files.
+  void CloseIdleLocalFiles(actors::Context& ctx);
   void OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
                         std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
                         int attempt, actors::Context& ctx);
@@ -155,9 +162,14 @@ class FileClient {
   std::map<std::pair<std::string, std::uint64_t>, std::unique_ptr<Lease>> leases_;
   std::map<std::string, std::unique_ptr<FileInfoCache>> files_;
   std::uint64_t rotation_ = 0;
+  static constexpr actors::Millis kLocalFilesIdle{10000};
+  static constexpr actors::Millis kLocalReadsRetryAfter{60000};
   std::unique_ptr<LocalReplicaReader> local_;  // null: short-circuit reads off
-  std::set<std::uint64_t> local_opening_;       // chunks whose files are being asked for
-  std::set<std::string> no_local_reads_;        // chunkservers whose files this client cannot read
+  // Replicas (chunkserver, chunk) whose files are being asked for.
+  std::set<std::pair<std::string, std::uint64_t>> local_opening_;
+  // Chunkservers read through until then (their files could not be read).
+  std::map<std::string, actors::Millis> no_local_reads_;
+  bool local_sweep_due_ = false;
   std::atomic<std::uint64_t> local_read_bytes_ = 0;
 };
 

@@ -8,15 +8,17 @@ namespace bucket::client {
 LocalReplicaReader::LocalReplicaReader(storage::FileSystem* fs, std::size_t max_open)
     : fs_(fs), max_open_(max_open) {}
 
-Status LocalReplicaReader::Open(std::uint64_t handle, const std::string& data_path,
-                                const std::string& meta_path) {
+Status LocalReplicaReader::Open(const std::string& node, std::uint64_t handle,
+                                const std::string& data_path, const std::string& meta_path,
+                                actors::Millis now) {
   auto data = fs_->Open(data_path, storage::OpenMode::kReadOnly);
   if (!data.ok()) return data.status().WithContext("opening " + data_path);
   auto meta = fs_->Open(meta_path, storage::OpenMode::kReadOnly);
   if (!meta.ok()) return meta.status().WithContext("opening " + meta_path);
-  Close(handle);
-  open_.emplace_front(handle, Files{std::move(*data), std::move(*meta)});
-  index_[handle] = open_.begin();
+  Close(node, handle);
+  const Key key{node, handle};
+  open_.emplace_front(key, Files{std::move(*data), std::move(*meta), now});
+  index_[key] = open_.begin();
   if (open_.size() > max_open_) {
     index_.erase(open_.back().first);
     open_.pop_back();
@@ -24,19 +26,32 @@ Status LocalReplicaReader::Open(std::uint64_t handle, const std::string& data_pa
   return Status::Ok();
 }
 
-void LocalReplicaReader::Close(std::uint64_t handle) {
-  auto it = index_.find(handle);
+void LocalReplicaReader::Close(const std::string& node, std::uint64_t handle) {
+  auto it = index_.find(Key{node, handle});
   if (it == index_.end()) return;
   open_.erase(it->second);
   index_.erase(it);
 }
 
-Result<LocalPiece> LocalReplicaReader::Read(std::uint64_t handle, std::uint64_t version,
-                                            std::uint64_t offset, std::uint64_t length) {
-  auto it = index_.find(handle);
-  if (it == index_.end()) return Status::NotFound("chunk " + std::to_string(handle) + " is not open");
+std::size_t LocalReplicaReader::CloseUnusedSince(actors::Millis cutoff) {
+  while (!open_.empty() && open_.back().second.last_read < cutoff) {
+    index_.erase(open_.back().first);
+    open_.pop_back();
+  }
+  return open_.size();
+}
+
+Result<LocalPiece> LocalReplicaReader::Read(const std::string& node, std::uint64_t handle,
+                                            std::uint64_t version, std::uint64_t offset,
+                                            std::uint64_t length, actors::Millis now) {
+  auto it = index_.find(Key{node, handle});
+  if (it == index_.end()) {
+    return Status::NotFound(node + "'s replica of chunk " + std::to_string(handle) +
+                            " is not open");
+  }
   open_.splice(open_.begin(), open_, it->second);
   Files& files = it->second->second;
+  files.last_read = now;
   // The header is read at every read: it gives the length the chunkserver last
   // wrote (an entry and its bytes are on disk before the length that covers
   // them) and the version, which a new lease raises.

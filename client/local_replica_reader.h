@@ -10,20 +10,28 @@
 // reports a corrupt replica to the master. So a bad byte is never served here,
 // and nothing is judged corrupt on this side.
 //
-// A chunk's files stay open for its next reads (the most recent `max_open`
-// chunks). The chunkserver may meanwhile delete the chunk and write another
-// chunk into its recycled data file: those bytes fail this chunk's checksums,
-// which are in its own (unlinked) metadata file, and are refused like any other.
+// A replica's files stay open for its next reads: the most recent `max_open`
+// replicas, each until it has not been read for a while (CloseUnusedSince), so
+// that a deleted chunk's disk space is not held for long. The chunkserver may
+// meanwhile delete the chunk and write another chunk into its recycled data
+// file: those bytes fail this chunk's checksums, which are in its own
+// (unlinked) metadata file, and are refused like any other.
+//
+// Files are kept per chunkserver and chunk: when several chunkservers share
+// the host, each replica is read from its own files, so a short or rotten
+// replica is never mistaken for the next one.
 //
 // Not thread-safe: used on the client's loop.
 #pragma once
 
 #include <cstdint>
 #include <list>
+#include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <utility>
 
+#include "actors/core/context.h"
 #include "actors/storage/file_system.h"
 #include "messages/payload.h"
 #include "messages/status.h"
@@ -39,26 +47,34 @@ class LocalReplicaReader {
  public:
   explicit LocalReplicaReader(storage::FileSystem* fs, std::size_t max_open = 64);
 
-  // Opens chunk `handle`'s files at the paths its chunkserver gave.
-  Status Open(std::uint64_t handle, const std::string& data_path, const std::string& meta_path);
-  bool IsOpen(std::uint64_t handle) const { return index_.count(handle) != 0; }
-  // Bytes [offset, offset + length) of chunk `handle`, whose replica must be at
+  // Opens the files of chunkserver `node`'s replica of chunk `handle`, at the
+  // paths it gave.
+  Status Open(const std::string& node, std::uint64_t handle, const std::string& data_path,
+              const std::string& meta_path, actors::Millis now);
+  bool IsOpen(const std::string& node, std::uint64_t handle) const {
+    return index_.count(Key{node, handle}) != 0;
+  }
+  // Bytes [offset, offset + length) of that replica, which must be at
   // `version` or newer.
-  Result<LocalPiece> Read(std::uint64_t handle, std::uint64_t version, std::uint64_t offset,
-                          std::uint64_t length);
-  void Close(std::uint64_t handle);
+  Result<LocalPiece> Read(const std::string& node, std::uint64_t handle, std::uint64_t version,
+                          std::uint64_t offset, std::uint64_t length, actors::Millis now);
+  void Close(const std::string& node, std::uint64_t handle);
+  // Closes the replicas last read before `cutoff`; returns how many stay open.
+  std::size_t CloseUnusedSince(actors::Millis cutoff);
 
  private:
+  using Key = std::pair<std::string, std::uint64_t>;  // chunkserver, chunk
   struct Files {
     std::unique_ptr<storage::File> data;
     std::unique_ptr<storage::File> meta;
+    actors::Millis last_read{0};
   };
-  using Entry = std::pair<std::uint64_t, Files>;
+  using Entry = std::pair<Key, Files>;
 
   storage::FileSystem* fs_;
   std::size_t max_open_;
-  std::list<Entry> open_;  // most recently used first
-  std::unordered_map<std::uint64_t, std::list<Entry>::iterator> index_;
+  std::list<Entry> open_;  // most recently read first
+  std::map<Key, std::list<Entry>::iterator> index_;
 };
 
 }  // namespace bucket::client

@@ -32,6 +32,11 @@ Result<Payload> ReadVerified(storage::File& data, storage::File& meta, std::uint
   const std::uint64_t last = (end - 1) / kBlockBytes;
   auto entries = ReadBlockEntries(meta, first, last - first + 1);
   if (!entries.ok()) return entries.status();
+  // Checked before it sizes the buffer below.
+  if (entries->back().covered > kBlockBytes) {
+    return Status::Corruption("chunk " + std::to_string(handle) + " block " +
+                              std::to_string(last) + " has a damaged checksum entry");
+  }
   const std::uint64_t span_start = first * kBlockBytes;
   // The last block's entry may cover bytes past the length (a write whose new
   // length never reached the header); they are read to verify it, not returned.
