@@ -543,8 +543,8 @@ void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
         }
         const auto* where = std::get_if<msg::LocalReadResponse>(&reply->message);
         if (where != nullptr && where->code == Code::kOk) {
-          Status opened =
-              local_->Open(target.node_id, chunk.handle, where->data_path, where->meta_path, c.now());
+          Status opened = local_->Open(target.node_id, chunk.handle, where->data_path,
+                                       where->meta_path, c.now());
           if (opened.ok()) {
             CloseIdleLocalFiles(c);
             if (ReadOpenReplica(op, slot, offset, length, chunk, replica, attempt, c)) return;

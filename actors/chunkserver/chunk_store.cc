@@ -306,11 +306,6 @@ Result<ChunkStore::ChunkPaths> ChunkStore::PathsOf(std::uint64_t handle) const {
                     PathOf(it->second.disk, handle, ".meta")};
 }
 
-Result<std::vector<BlockEntry>> ChunkStore::ReadEntries(Files& files, std::uint64_t first,
-                                                       std::uint64_t count) {
-  return ReadBlockEntries(*files.meta, first, count);
-}
-
 Result<Payload> ChunkStore::Read(std::uint64_t handle, std::uint64_t offset,
                                  std::uint64_t length) {
   auto it = chunks_.find(handle);
@@ -353,7 +348,7 @@ Status ChunkStore::Write(std::uint64_t handle, std::uint64_t offset,
   }
   const std::uint64_t first = offset / kBlockBytes;
   const std::uint64_t last = (end - 1) / kBlockBytes;
-  auto entries = ReadEntries(*files, first, last - first + 1);
+  auto entries = ReadBlockEntries(*files->meta, first, last - first + 1);
   if (!entries.ok()) return Checked(chunk.disk, entries.status());
 
   // New entries, and the bytes to write: the new data, plus for a block whose

@@ -124,8 +124,6 @@ class ChunkStore {
   std::string PathOf(std::uint32_t disk, std::uint64_t handle, const char* suffix) const;
   Result<Files> FilesOf(std::uint64_t handle);
   Status WriteHeader(std::uint64_t handle, const StoredChunk& chunk, Files& files);
-  Result<std::vector<BlockEntry>> ReadEntries(Files& files, std::uint64_t first,
-                                              std::uint64_t count);
   // Turns an I/O error on `disk` into a failed disk; passes other errors through.
   Status Checked(std::uint32_t disk, Status status);
   void FailDisk(std::uint32_t disk, const std::string& why);
