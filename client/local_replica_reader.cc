@@ -41,9 +41,8 @@ std::size_t LocalReplicaReader::CloseUnusedSince(actors::Millis cutoff) {
   return open_.size();
 }
 
-Result<LocalPiece> LocalReplicaReader::Read(const std::string& node, std::uint64_t handle,
-                                            std::uint64_t version, std::uint64_t offset,
-                                            std::uint64_t length, actors::Millis now) {
+Result<std::pair<LocalReplicaReader::Files*, std::uint64_t>> LocalReplicaReader::CheckedFiles(
+    const std::string& node, std::uint64_t handle, std::uint64_t version, actors::Millis now) {
   auto it = index_.find(Key{node, handle});
   if (it == index_.end()) {
     return Status::NotFound(node + "'s replica of chunk " + std::to_string(handle) +
@@ -70,10 +69,30 @@ Result<LocalPiece> LocalReplicaReader::Read(const std::string& node, std::uint64
                                 " is at version " + std::to_string(header->version) +
                                 ", behind " + std::to_string(version));
   }
-  auto piece = chunkserver::ReadVerified(*files.data, *files.meta, handle, header->length, offset,
+  return std::make_pair(&files, header->length);
+}
+
+Result<LocalPiece> LocalReplicaReader::Read(const std::string& node, std::uint64_t handle,
+                                            std::uint64_t version, std::uint64_t offset,
+                                            std::uint64_t length, actors::Millis now) {
+  auto files = CheckedFiles(node, handle, version, now);
+  if (!files.ok()) return files.status();
+  const auto [open, chunk_length] = *files;
+  auto piece = chunkserver::ReadVerified(*open->data, *open->meta, handle, chunk_length, offset,
                                          length);
   if (!piece.ok()) return piece.status();
-  return LocalPiece{std::move(*piece), header->length};
+  return LocalPiece{std::move(*piece), chunk_length};
+}
+
+Result<std::uint64_t> LocalReplicaReader::ReadInto(const std::string& node, std::uint64_t handle,
+                                                   std::uint64_t version, std::uint64_t offset,
+                                                   std::uint64_t length, actors::Millis now,
+                                                   std::uint8_t* out) {
+  auto files = CheckedFiles(node, handle, version, now);
+  if (!files.ok()) return files.status();
+  const auto [open, chunk_length] = *files;
+  return chunkserver::ReadVerifiedInto(*open->data, *open->meta, handle, chunk_length, offset,
+                                       length, out);
 }
 
 }  // namespace bucket::client

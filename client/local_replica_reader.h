@@ -21,7 +21,8 @@
 // the host, each replica is read from its own files, so a short or rotten
 // replica is never mistaken for the next one.
 //
-// Not thread-safe: used on the client's loop.
+// Not thread-safe: each instance is used by one thread (the client's loop,
+// or a caller streaming a file out of its local replicas).
 #pragma once
 
 #include <cstdint>
@@ -58,6 +59,12 @@ class LocalReplicaReader {
   // `version` or newer.
   Result<LocalPiece> Read(const std::string& node, std::uint64_t handle, std::uint64_t version,
                           std::uint64_t offset, std::uint64_t length, actors::Millis now);
+  // The same into the caller's buffer (what chunkserver::ReadVerifiedInto
+  // asks of `offset` and `out`); returns how many bytes of `out` are the
+  // chunk's, fewer than asked only past its length.
+  Result<std::uint64_t> ReadInto(const std::string& node, std::uint64_t handle,
+                                 std::uint64_t version, std::uint64_t offset,
+                                 std::uint64_t length, actors::Millis now, std::uint8_t* out);
   void Close(const std::string& node, std::uint64_t handle);
   // Closes the replicas last read before `cutoff`; returns how many stay open.
   std::size_t CloseUnusedSince(actors::Millis cutoff);
@@ -70,6 +77,14 @@ class LocalReplicaReader {
     actors::Millis last_read{0};
   };
   using Entry = std::pair<Key, Files>;
+
+  // The open files of that replica, marked read at `now`, with the chunk's
+  // length from its header, once the header is checked for this chunk at
+  // `version` or newer.
+  Result<std::pair<Files*, std::uint64_t>> CheckedFiles(const std::string& node,
+                                                        std::uint64_t handle,
+                                                        std::uint64_t version,
+                                                        actors::Millis now);
 
   storage::FileSystem* fs_;
   std::size_t max_open_;

@@ -27,4 +27,19 @@ Result<Payload> ReadVerified(storage::File& data, storage::File& meta, std::uint
                              std::uint64_t chunk_length, std::uint64_t offset,
                              std::uint64_t length);
 
+// The same into the caller's `out`, which must hold `length` rounded up to
+// whole blocks (the last block is read whole to verify it); `offset` must be a
+// multiple of kBlockBytes. Returns how many bytes of `out` are the chunk's:
+// fewer than `length` only past `chunk_length`. For a reader that reuses one
+// buffer, still in the CPU's cache, for every read.
+Result<std::uint64_t> ReadVerifiedInto(storage::File& data, storage::File& meta,
+                                       std::uint64_t handle, std::uint64_t chunk_length,
+                                       std::uint64_t offset, std::uint64_t length,
+                                       std::uint8_t* out);
+
+// `bytes` rounded up to whole blocks: what ReadVerifiedInto's `out` must hold.
+inline std::uint64_t WholeBlocks(std::uint64_t bytes) {
+  return (bytes + kBlockBytes - 1) / kBlockBytes * kBlockBytes;
+}
+
 }  // namespace bucket::chunkserver

@@ -6,7 +6,9 @@
 
 #include <catch2/catch.hpp>
 #include <random>
+#include <vector>
 
+#include "actors/chunkserver/chunk_meta.h"
 #include "actors/chunkserver/chunk_store.h"
 #include "actors/storage/mem_file_system.h"
 
@@ -115,6 +117,48 @@ TEST_CASE("short-circuit read: a rotten byte, a stale replica or another chunk's
     CHECK_FALSE(reader.IsOpen(kNode, 7));
     CHECK(ReadLocal(reader, 7, 3, 0, 1000).status().code() == Code::kNotFound);
   }
+}
+
+TEST_CASE("short-circuit read into a reused buffer: the same bytes, the same refusals",
+          "[unit][client]") {
+  Replica replica;
+  REQUIRE(replica.store->Create(7, 3, kChunk).ok());
+  const std::string data = Random(300000, 4);  // ends inside the fifth block
+  replica.Write(7, 0, data);
+  LocalReplicaReader reader(&replica.fs);
+  replica.OpenIn(reader, 7);
+  constexpr std::uint64_t kStep = 4 * chunkserver::kBlockBytes;
+  std::vector<std::uint8_t> buffer(kStep);
+  auto read_into = [&](std::uint64_t version, std::uint64_t offset, std::uint64_t length) {
+    return reader.ReadInto(kNode, 7, version, offset, length, actors::Millis(0), buffer.data());
+  };
+  auto bytes = [&](std::uint64_t n) {
+    return std::string(reinterpret_cast<const char*>(buffer.data()), n);
+  };
+
+  // Step by step through the chunk, as Get copies it: every byte, then short
+  // where the chunk's data ends (its last block read whole into the buffer).
+  std::string copied;
+  for (std::uint64_t at = 0;; at += kStep) {
+    auto got = read_into(3, at, kStep);
+    REQUIRE(got.ok());
+    copied += bytes(*got);
+    if (*got < kStep) break;
+  }
+  CHECK(copied == data);
+  // Reads must start at a block's start, where the checksums do.
+  CHECK(read_into(3, 1000, 10).status().code() == Code::kInvalidArgument);
+  CHECK(read_into(4, 0, 10).status().code() == Code::kStaleVersion);
+
+  auto paths = replica.store->PathsOf(7);
+  auto file = replica.fs.Open(paths->data, storage::OpenMode::kReadWrite);
+  REQUIRE(file.ok());
+  const char rotten = static_cast<char>(data[270000] ^ 0x04);
+  REQUIRE((*file)->WriteAt(270000, &rotten, 1).ok());
+  // The step holding the rotten byte is refused; the one before still reads.
+  CHECK(read_into(3, kStep, kStep).status().code() == Code::kCorruption);
+  REQUIRE(read_into(3, 0, kStep).ok());
+  CHECK(bytes(kStep) == data.substr(0, kStep));
 }
 
 TEST_CASE("short-circuit read: files that cannot be opened are an error naming them",
