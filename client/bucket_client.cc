@@ -75,7 +75,9 @@ Result<std::unique_ptr<BucketClient>> BucketClient::Connect(const config::Client
   return client;
 }
 
-std::uint64_t BucketClient::LocalReadBytes() const { return files_->local_read_bytes(); }
+std::uint64_t BucketClient::LocalReadBytes() const {
+  return files_->local_read_bytes() + copied_from_local_files_.load();
+}
 
 Result<std::unique_ptr<BucketClient>> BucketClient::ConnectTo(const std::string& master_rpc) {
   config::ClientConfig config;
@@ -441,76 +443,6 @@ std::future<Result<std::vector<Payload>>> BucketClient::ReadAsync(const std::str
                  known_size);
   });
   return future;
-}
-
-Status BucketClient::Get(const std::string& path, int fd, const TransferOptions& options) {
-  auto stat = Stat(path);
-  if (!stat.ok()) return stat.status();
-  if (stat->info.is_dir) return Status::IsADirectory(path);
-  const std::uint64_t total = stat->info.size;
-  // Small windows, two on their way: the next window's reads are already in
-  // flight while the last of this one's arrive, so the stream never drains at
-  // a window's edge, and a reader holds at most three windows' bytes. (One
-  // 64 MiB window read while the last was written out drained at every edge
-  // and held 128 MiB per reader: one reader went 10% slower.)
-  // Windows read from local chunk files (short-circuit reads) arrive at once,
-  // with no round trips to cover: smaller ones keep a reader's buffers in the
-  // CPU's caches between the read and the write out, which four readers at
-  // once need (bucket-bench read, paired runs: with 8 MiB windows four local
-  // readers did 0.80-0.90 times what one did; with 2 MiB ones, 1.21-1.51).
-  constexpr std::uint64_t kWindow = 8 << 20;
-  constexpr std::uint64_t kLocalWindow = 2 << 20;
-  constexpr std::size_t kWindowsInFlight = 2;
-  struct Window {
-    std::uint64_t size;
-    std::future<Result<std::vector<Payload>>> bytes;
-  };
-  std::deque<Window> windows;
-  std::uint64_t requested = 0;
-  bool all_local = false;  // every byte so far came from local chunk files
-  auto request_more = [&] {
-    while (windows.size() < kWindowsInFlight) {
-      const std::uint64_t size = all_local ? kLocalWindow : kWindow;
-      windows.push_back(Window{size, ReadAsync(path, requested, size, total)});
-      requested += size;
-    }
-  };
-  // Windows still on their way hold this client's loop busy with our reads:
-  // they are waited for before returning, whatever the outcome.
-  auto finish = [&](Status status) {
-    for (auto& w : windows) w.bytes.wait();
-    return status;
-  };
-  std::uint64_t offset = 0;
-  const std::uint64_t local_before = LocalReadBytes();
-  request_more();
-  for (;;) {
-    const std::uint64_t size = windows.front().size;
-    auto pieces = windows.front().bytes.get();
-    windows.pop_front();
-    if (!pieces.ok()) return finish(pieces.status());
-    std::uint64_t got = 0;
-    for (const auto& p : *pieces) got += p.size();
-    offset += got;
-    all_local = LocalReadBytes() - local_before >= offset;
-    // A short window is the end of the file as it stood when it was read.
-    const bool end = got < size;
-    if (!end) request_more();
-    for (const auto& piece : *pieces) {
-      std::size_t written = 0;
-      while (written < piece.size()) {
-        const ssize_t n = ::write(fd, piece.data() + written, piece.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          return finish(
-              Status::IoError(std::string("writing the local file: ") + std::strerror(errno)));
-        }
-        written += static_cast<std::size_t>(n);
-      }
-    }
-    if (options.progress) options.progress(offset, total);
-    if (end) return finish(Status::Ok());
-  }
 }
 
 }  // namespace bucket::client

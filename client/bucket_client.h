@@ -31,6 +31,8 @@ namespace bucket::client {
 
 class RpcActor;
 class FileClient;
+class LocalReplicaReader;
+struct LocalReplicaFiles;
 
 using FileInfo = messages::FileInfo;
 
@@ -162,6 +164,19 @@ class BucketClient {
                                                       std::uint64_t offset,
                                                       std::uint64_t length,
                                                       std::uint64_t known_size = 0);
+  // Get's parts (bucket_client_get.cc). Streams [from, to) of `path`, a file
+  // at least `total` long, out to `fd` through the loop.
+  Status StreamThroughLoop(const std::string& path, std::uint64_t from, std::uint64_t to,
+                           std::uint64_t total, int fd, const TransferOptions& options);
+  // Copies [*offset, end) of the chunk that starts at `chunk_start` out to
+  // `fd` from its replica's `files` on this host, read on this thread into
+  // `buffer`; stops at any doubt, *offset where it stopped.
+  Status CopyFromLocalReplica(const LocalReplicaFiles& files, std::uint64_t chunk_start,
+                              std::uint64_t end, std::uint64_t total, int fd,
+                              const TransferOptions& options, LocalReplicaReader& reader,
+                              std::uint8_t* buffer, std::uint64_t* offset);
+  std::future<Result<LocalReplicaFiles>> FindLocalReplicaAsync(const std::string& path,
+                                                               std::uint64_t index);
   // Runs `start` on the loop; it calls the given completion once; waits for it.
   template <typename T>
   T RunOnLoop(std::function<void(actors::Context&, std::function<void(T)>)> start);
@@ -173,6 +188,7 @@ class BucketClient {
   std::unique_ptr<FileClient> files_;  // used on the loop only
   std::uint64_t record_id_base_;
   std::atomic<std::uint64_t> next_record_ = 1;
+  std::atomic<std::uint64_t> copied_from_local_files_ = 0;  // by Get, on callers' threads
   std::unique_ptr<runtime::ZmqRuntime> runtime_;
   std::thread loop_;
 };

@@ -522,27 +522,79 @@ void FileClient::CloseIdleLocalFiles(Context& ctx) {
   });
 }
 
+void FileClient::AskLocalFiles(
+    Context& ctx, const msg::ReplicaLocation& target, std::uint64_t handle,
+    std::function<void(Result<msg::LocalReadResponse>, Context&)> done) {
+  rpc_->Call(ctx, target.rpc_endpoint, msg::LocalReadRequest{handle}, {},
+             Millis(config_.request_timeout_ms),
+             [this, node = target.node_id, done](Result<Reply> reply, Context& c) {
+               if (reply.status().code() == Code::kTimeout) return done(reply.status(), c);
+               const auto* where =
+                   reply.ok() ? std::get_if<msg::LocalReadResponse>(&reply->message) : nullptr;
+               if (where == nullptr) {
+                 // Refused (an older chunkserver answers kUnsupported; a key
+                 // without the right is turned away), or not an answer to this.
+                 RefuseLocalReads(node, c);
+                 return done(reply.ok() ? Status::Unsupported("no short-circuit reads from " +
+                                                              node)
+                                        : reply.status(),
+                             c);
+               }
+               if (where->code != Code::kOk) return done(Status(where->code, where->detail), c);
+               done(*where, c);
+             });
+}
+
+void FileClient::FindLocalReplica(Context& ctx, const std::string& path, std::uint64_t index,
+                                  LocalFilesCallback done) {
+  if (!local_) return done(Status::NotFound("short-circuit reads are off"), ctx);
+  Locate(ctx, path, index, /*refresh=*/false,
+         [this, done](Result<msg::LocateResponse> located, Context& c) {
+           if (!located.ok()) return done(located.status(), c);
+           if (located->chunks.empty()) return done(Status::NotFound("a hole"), c);
+           msg::ChunkLocation chunk = located->chunks.front();
+           chunk.replicas = ReadOrder(chunk);
+           FindLocalReplicaFrom(c, std::move(chunk), 0, done);
+         });
+}
+
+void FileClient::FindLocalReplicaFrom(Context& ctx, msg::ChunkLocation chunk, std::size_t next,
+                                      LocalFilesCallback done) {
+  while (next < chunk.replicas.size() && !ReadsLocally(chunk.replicas[next], ctx.now())) ++next;
+  if (next >= chunk.replicas.size()) {
+    return done(Status::NotFound("no replica of chunk " + std::to_string(chunk.handle) +
+                                 " on this host gives its files"),
+                ctx);
+  }
+  const msg::ReplicaLocation target = chunk.replicas[next];
+  AskLocalFiles(ctx, target, chunk.handle,
+                [=, this](Result<msg::LocalReadResponse> where, Context& c) {
+                  if (!where.ok()) return FindLocalReplicaFrom(c, chunk, next + 1, done);
+                  done(LocalReplicaFiles{target.node_id, chunk.handle, chunk.version,
+                                         where->data_path, where->meta_path},
+                       c);
+                });
+}
+
+bool FileClient::HasNearReplica(const msg::ChunkLocation& chunk) const {
+  return std::any_of(chunk.replicas.begin(), chunk.replicas.end(),
+                     [this](const msg::ReplicaLocation& r) { return IsNear(r); });
+}
+
 void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
                                   std::uint64_t offset, std::uint64_t length,
                                   msg::ChunkLocation chunk, std::size_t replica, int attempt,
                                   Context& ctx) {
   const msg::ReplicaLocation target = chunk.replicas[replica];
-  rpc_->Call(
-      ctx, target.rpc_endpoint, msg::LocalReadRequest{chunk.handle}, {},
-      Millis(config_.request_timeout_ms),
-      [=, this](Result<Reply> reply, Context& c) {
+  AskLocalFiles(
+      ctx, target, chunk.handle,
+      [=, this](Result<msg::LocalReadResponse> where, Context& c) {
         local_opening_.erase({target.node_id, chunk.handle});
-        if (reply.status().code() == Code::kTimeout) {
+        if (where.status().code() == Code::kTimeout) {
           // Silent: asking it again for the bytes would only wait as long again.
           return ReadFromReplica(op, slot, offset, length, chunk, replica + 1, attempt, c);
         }
-        if (!reply.ok()) {
-          // Refused: an older chunkserver (kUnsupported), or a key without the right.
-          RefuseLocalReads(target.node_id, c);
-          return ReadOverNetwork(op, slot, offset, length, chunk, replica, attempt, c);
-        }
-        const auto* where = std::get_if<msg::LocalReadResponse>(&reply->message);
-        if (where != nullptr && where->code == Code::kOk) {
+        if (where.ok()) {
           Status opened = local_->Open(target.node_id, chunk.handle, where->data_path,
                                        where->meta_path, c.now());
           if (opened.ok()) {
@@ -554,8 +606,6 @@ void FileClient::OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot,
             // found: the chunk was deleted just now.)
             RefuseLocalReads(target.node_id, c);
           }
-        } else if (where == nullptr) {
-          RefuseLocalReads(target.node_id, c);  // not an answer to this request
         }
         ReadOverNetwork(op, slot, offset, length, chunk, replica, attempt, c);
       });

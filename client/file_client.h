@@ -41,6 +41,17 @@ using StatusCallback = std::function<void(const Status&, actors::Context&)>;
 using ReadCallback = std::function<void(Result<std::vector<Payload>>, actors::Context&)>;
 using AppendCallback = std::function<void(Result<std::uint64_t>, actors::Context&)>;
 
+// Where a replica on this host keeps a chunk's files, for a caller that reads
+// them itself (LocalReplicaReader).
+struct LocalReplicaFiles {
+  std::string node_id;  // the chunkserver that holds them
+  std::uint64_t handle = 0;
+  std::uint64_t version = 0;  // the master's: the files must be at least this new
+  std::string data_path;
+  std::string meta_path;
+};
+using LocalFilesCallback = std::function<void(Result<LocalReplicaFiles>, actors::Context&)>;
+
 struct FileClientOptions {
   std::uint64_t piece_bytes = 1 << 20;       // one pushed frame
   // 4 MiB x 8 mutations in flight: 32 MiB per writer on its way. With 64 MiB,
@@ -87,6 +98,14 @@ class FileClient {
   // least once; done gets the file offset where it stands on every replica.
   void Append(actors::Context& ctx, const std::string& path, Payload record,
               AppendCallback done);
+  // The files of a replica on this host of chunk `index` of `path`: the
+  // chunkservers here are asked, nearest first. NotFound when none gives them
+  // (short-circuit reads are off, no current replica is here, every one here
+  // refused, or the chunk is a hole).
+  void FindLocalReplica(actors::Context& ctx, const std::string& path, std::uint64_t index,
+                        LocalFilesCallback done);
+  // Whether a replica of `chunk` may be on this host (any thread may ask).
+  bool HasNearReplica(const messages::ChunkLocation& chunk) const;
   // Forgets what is cached about `path` (after a remove or rename).
   void Forget(const std::string& path);
   // Bytes read by short-circuit reads so far (any thread may ask).
@@ -136,6 +155,17 @@ class FileClient {
   // while any are open: a chunk deleted meanwhile frees its disk space only
   // once no one holds its files.
   void CloseIdleLocalFiles(actors::Context& ctx);
+  // Asks `target` where its replica of chunk `handle` keeps its files. A
+  // refusal (an older chunkserver, a key without the right, an answer of
+  // another kind) stops short-circuit reads from it for a while; a silent one
+  // gives kTimeout; a replica it does not have or found corrupt, its code.
+  void AskLocalFiles(actors::Context& ctx, const messages::ReplicaLocation& target,
+                     std::uint64_t handle,
+                     std::function<void(Result<messages::LocalReadResponse>, actors::Context&)>
+                         done);
+  // FindLocalReplica from `chunk.replicas[next]` on.
+  void FindLocalReplicaFrom(actors::Context& ctx, messages::ChunkLocation chunk,
+                            std::size_t next, LocalFilesCallback done);
   void OpenLocalReplica(std::shared_ptr<ReadOp> op, std::size_t slot, std::uint64_t offset,
                         std::uint64_t length, messages::ChunkLocation chunk, std::size_t replica,
                         int attempt, actors::Context& ctx);

@@ -1,6 +1,9 @@
 // The data path with real processes on loopback: the push chain over three
 // hops delivers identical bytes to every replica, and record appends from
 // several processes at once each land whole, once.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -35,7 +38,9 @@ std::map<std::string, std::string> ChunkFiles(const std::string& data_dir) {
 }
 
 // Puts `size` random bytes as `remote` with `program` (put/get commands), gets
-// them back, and checks they are the same.
+// them back both ways a client can (from the replicas' files on this host, and
+// through the chunkservers, as a client on another host does), and checks they
+// are the same.
 void PutAndGetBack(LocalCluster& cluster, const std::string& program, const std::string& remote,
                    std::size_t size, std::uint64_t seed) {
   const std::string in = cluster.temp() / "in.bin", out = cluster.temp() / "out.bin";
@@ -43,10 +48,15 @@ void PutAndGetBack(LocalCluster& cluster, const std::string& program, const std:
   auto put = RunCommand({Program(program), "--config", cluster.client_config(), "put", in, remote});
   INFO(put.output);
   REQUIRE(put.exit_code == 0);
-  auto get = RunCommand({Program(program), "--config", cluster.client_config(), "get", remote, out});
-  INFO(get.output);
-  REQUIRE(get.exit_code == 0);
-  CHECK(ReadFile(out) == data);
+  const std::string through = cluster.temp() / "through-chunkservers.toml";
+  std::ofstream(through) << ReadFile(cluster.client_config())
+                         << "\n[client]\nshort_circuit_reads = false\n";
+  for (const std::string& config : {cluster.client_config(), through}) {
+    auto get = RunCommand({Program(program), "--config", config, "get", remote, out});
+    INFO(config << ": " << get.output);
+    REQUIRE(get.exit_code == 0);
+    CHECK(ReadFile(out) == data);
+  }
 }
 
 TEST_CASE("data path: a file put through the chain comes back, identical on every replica",
@@ -114,6 +124,83 @@ TEST_CASE("data path: a client on the chunkservers' host reads their files itsel
   CHECK_FALSE(local->Read("/local", 0, data.size()).ok());
   CHECK(*fresh->Read("/local", 0, kChunk) == data.substr(0, kChunk));
   CHECK(*local->Read("/local", 2 * kChunk, kChunk + 777) == data.substr(2 * kChunk));
+}
+
+// Gets `path` with `c` into a file under the cluster's temporary folder;
+// returns the status and whatever bytes reached the file.
+std::pair<Status, std::string> GetFile(client::BucketClient& c, LocalCluster& cluster,
+                                       const std::string& path) {
+  const std::string out = cluster.temp() / "got.bin";
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  REQUIRE(fd >= 0);
+  Status got = c.Get(path, fd);
+  ::close(fd);
+  return {got, ReadFile(out)};
+}
+
+TEST_CASE("data path: get copies local replicas' files on its own thread, and takes no rotten "
+          "byte from them",
+          "[integration]") {
+  constexpr std::uint64_t kChunk = 1 << 20;  // the test clusters' chunk size
+  LocalCluster cluster;
+  cluster.Up();
+  auto writer = Connect(cluster);
+  const std::string data = Random(3 * kChunk + 777, 12);
+  for (const char* path : {"/partly-rotten", "/rotten"}) {
+    REQUIRE(writer->Create(path).ok());
+    REQUIRE(writer->Write(path, 0, data).ok());
+  }
+  // Every replica is on this host: every byte of a get comes from the files.
+  {
+    auto local = Connect(cluster);
+    auto [status, bytes] = GetFile(*local, cluster, "/partly-rotten");
+    REQUIRE(status.ok());
+    CHECK(bytes == data);
+    CHECK(local->LocalReadBytes() == data.size());
+  }
+  {
+    config::ClientConfig through;
+    through.master_rpc = cluster.master_rpc();
+    through.short_circuit_reads = false;
+    auto remote = client::BucketClient::Connect(through);
+    REQUIRE(remote.ok());
+    auto [status, bytes] = GetFile(**remote, cluster, "/partly-rotten");
+    REQUIRE(status.ok());
+    CHECK(bytes == data);
+    CHECK((*remote)->LocalReadBytes() == 0);
+  }
+  // Half way into the second chunk, two of its three replicas rot in one
+  // place, and all three of the other file's: a get that meets a rotten
+  // replica goes on through the chunkservers from there.
+  const std::uint64_t rot_at = kChunk / 2 + 100;
+  auto partly = writer->Stat("/partly-rotten");
+  auto rotten = writer->Stat("/rotten");
+  REQUIRE(partly.ok());
+  REQUIRE(rotten.ok());
+  REQUIRE(partly->chunks[1].replicas.size() == 3);
+  auto node_of = [](const messages::ReplicaLocation& r) { return std::stoi(r.node_id.substr(12)); };
+  for (int i = 0; i < 2; ++i) {
+    Rot(cluster.DataDir(node_of(partly->chunks[1].replicas[i])), partly->chunks[1].handle, rot_at);
+  }
+  for (const auto& replica : rotten->chunks[1].replicas) {
+    Rot(cluster.DataDir(node_of(replica)), rotten->chunks[1].handle, rot_at);
+  }
+  // Fresh clients start at different replicas: whichever they copy from, the
+  // file comes back whole.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto fresh = Connect(cluster);
+    auto [status, bytes] = GetFile(*fresh, cluster, "/partly-rotten");
+    INFO("attempt " << attempt);
+    REQUIRE(status.ok());
+    CHECK(bytes == data);
+  }
+  // No replica vouches for the rotten block: the get fails, and what it wrote
+  // out before it is the file's own bytes, ending before that block.
+  auto fresh = Connect(cluster);
+  auto [status, bytes] = GetFile(*fresh, cluster, "/rotten");
+  CHECK_FALSE(status.ok());
+  CHECK(bytes.size() <= kChunk + rot_at);
+  CHECK(bytes == data.substr(0, bytes.size()));
 }
 
 TEST_CASE("data path: a put of several 64MiB blocks, read from the local file into reused "
