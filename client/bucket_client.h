@@ -138,6 +138,8 @@ class BucketClient {
   // Bytes this client read from replicas on its host by their files
   // (short-circuit reads), not through their chunkservers.
   std::uint64_t LocalReadBytes() const;
+  // Of those, the bytes a streamed Get copied on the caller's own thread.
+  std::uint64_t LocalCopyBytes() const { return copied_from_local_files_.load(); }
   const config::ClientConfig& config() const { return config_; }
 
  private:
@@ -165,7 +167,8 @@ class BucketClient {
                                                       std::uint64_t length,
                                                       std::uint64_t known_size = 0);
   // Get's parts (bucket_client_get.cc). Streams [from, to) of `path`, a file
-  // at least `total` long, out to `fd` through the loop.
+  // at least `total` long, out to `fd` through the loop; with `to` past
+  // `total`, until the file ends.
   Status StreamThroughLoop(const std::string& path, std::uint64_t from, std::uint64_t to,
                            std::uint64_t total, int fd, const TransferOptions& options);
   // Copies [*offset, end) of the chunk that starts at `chunk_start` out to
@@ -185,7 +188,7 @@ class BucketClient {
   std::string client_id_;
   std::unique_ptr<RpcActor> actor_;
   std::unique_ptr<storage::FileSystem> local_files_;  // null: short-circuit reads off
-  std::unique_ptr<FileClient> files_;  // used on the loop only
+  std::unique_ptr<FileClient> files_;  // used on the loop only (but HasNearReplica)
   std::uint64_t record_id_base_;
   std::atomic<std::uint64_t> next_record_ = 1;
   std::atomic<std::uint64_t> copied_from_local_files_ = 0;  // by Get, on callers' threads

@@ -11,7 +11,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <deque>
+#include <limits>
 #include <future>
 #include <memory>
 
@@ -44,6 +46,9 @@ Status WriteAll(int fd, const std::uint8_t* data, std::size_t size) {
 constexpr std::uint64_t kLocalStep = 256 << 10;
 static_assert(kLocalStep % chunkserver::kBlockBytes == 0);
 
+// StreamThroughLoop's `to` for "until the file ends".
+constexpr std::uint64_t kToTheEnd = std::numeric_limits<std::uint64_t>::max();
+
 }  // namespace
 
 Status BucketClient::Get(const std::string& path, int fd, const TransferOptions& options) {
@@ -51,7 +56,7 @@ Status BucketClient::Get(const std::string& path, int fd, const TransferOptions&
   if (!stat.ok()) return stat.status();
   if (stat->info.is_dir) return Status::IsADirectory(path);
   const std::uint64_t total = stat->info.size;
-  if (!local_files_ || total == 0) return StreamThroughLoop(path, 0, total, total, fd, options);
+  if (!local_files_ || total == 0) return StreamThroughLoop(path, 0, kToTheEnd, total, fd, options);
 
   const std::uint64_t chunk_size = stat->info.chunk_size;
   auto may_be_local = [&](std::uint64_t index) {
@@ -74,6 +79,8 @@ Status BucketClient::Get(const std::string& path, int fd, const TransferOptions&
     const std::uint64_t chunk_end = std::min(total, chunk_start + chunk_size);
     auto files = FindLocalReplicaAsync(path, index).get();
     if (files.ok()) {
+      // The locations the loop had cached may be older than this Stat's.
+      files->version = std::max(files->version, stat->chunks[index].version);
       BUCKET_RETURN_IF_ERROR(CopyFromLocalReplica(*files, chunk_start, chunk_end, total, fd,
                                                   options, reader, buffer.get(), &offset));
     }
@@ -82,7 +89,9 @@ Status BucketClient::Get(const std::string& path, int fd, const TransferOptions&
     }
     offset = chunk_end;
   }
-  return Status::Ok();
+  // Bytes written since the Stat (the master learns a file's new length just
+  // after its writer does): read on until the file ends.
+  return StreamThroughLoop(path, total, kToTheEnd, total, fd, options);
 }
 
 std::future<Result<LocalReplicaFiles>> BucketClient::FindLocalReplicaAsync(
@@ -169,6 +178,12 @@ Status BucketClient::StreamThroughLoop(const std::string& path, std::uint64_t fr
     offset += got;
     // A short window is the end of the file as it stood when it was read.
     const bool end = got < size;
+    if (end && to != kToTheEnd) {
+      // Inside the size the Stat gave, a read pads holes with zeros: a short
+      // one would leave the bytes after it out of place in the output.
+      return finish(Status::Internal("reading " + path + " ended at " + std::to_string(offset) +
+                                     ", before its size " + std::to_string(total)));
+    }
     if (!end) request_more();
     for (const auto& piece : *pieces) {
       Status written = WriteAll(fd, piece.data(), piece.size());

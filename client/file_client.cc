@@ -528,7 +528,12 @@ void FileClient::AskLocalFiles(
   rpc_->Call(ctx, target.rpc_endpoint, msg::LocalReadRequest{handle}, {},
              Millis(config_.request_timeout_ms),
              [this, node = target.node_id, done](Result<Reply> reply, Context& c) {
-               if (reply.status().code() == Code::kTimeout) return done(reply.status(), c);
+               if (reply.status().code() == Code::kTimeout) {
+                 // Silent: likely down, and every chunk asked of it would wait
+                 // as long again (on a Get's thread, one after another).
+                 RefuseLocalReads(node, c);
+                 return done(reply.status(), c);
+               }
                const auto* where =
                    reply.ok() ? std::get_if<msg::LocalReadResponse>(&reply->message) : nullptr;
                if (where == nullptr) {

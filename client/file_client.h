@@ -157,8 +157,9 @@ class FileClient {
   void CloseIdleLocalFiles(actors::Context& ctx);
   // Asks `target` where its replica of chunk `handle` keeps its files. A
   // refusal (an older chunkserver, a key without the right, an answer of
-  // another kind) stops short-circuit reads from it for a while; a silent one
-  // gives kTimeout; a replica it does not have or found corrupt, its code.
+  // another kind) stops short-circuit reads from it for a while, and so does
+  // silence (kTimeout); a replica it does not have or found corrupt gives
+  // that code.
   void AskLocalFiles(actors::Context& ctx, const messages::ReplicaLocation& target,
                      std::uint64_t handle,
                      std::function<void(Result<messages::LocalReadResponse>, actors::Context&)>
