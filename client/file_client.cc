@@ -1,6 +1,7 @@
 #include "client/file_client.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "actors/core/crc32c.h"
 
@@ -43,7 +44,9 @@ struct FileClient::Lease {
 struct FileClient::FileInfoCache {
   msg::FileInfo info;
   std::map<std::uint64_t, msg::ChunkLocation> chunks;  // by index
-  Millis fetched_at{0};
+  // When the master last located the file's chunks; none: this entry only
+  // holds what this client wrote, and locating must ask the master.
+  std::optional<Millis> fetched_at;
   std::uint64_t written_end = 0;  // acknowledged to this client, maybe not yet at the master
   std::optional<std::uint64_t> append_index;
 };
@@ -116,6 +119,17 @@ void FileClient::Forget(const std::string& path) {
   }
 }
 
+void FileClient::NoteWritten(const std::string& path, std::uint64_t index, std::uint64_t end) {
+  auto& entry = files_[path];
+  if (!entry) entry = std::make_unique<FileInfoCache>();
+  entry->written_end = std::max(entry->written_end, end);
+  entry->info.size = std::max(entry->info.size, entry->written_end);
+  // The chunk exists now, at a version its cached location (if any) may be
+  // behind: the next read of it asks the master where it is.
+  entry->info.chunk_count = std::max<std::uint64_t>(entry->info.chunk_count, index + 1);
+  entry->chunks.erase(index);
+}
+
 void FileClient::CallMaster(Context& ctx, msg::Message request, ReplyCallback done) {
   rpc_->Call(ctx, config_.master_rpc, std::move(request), {}, Millis(config_.request_timeout_ms),
              std::move(done), static_cast<int>(config_.request_attempts));
@@ -178,8 +192,8 @@ void FileClient::AllocateUpTo(Context& ctx, const std::string& path, std::uint64
 void FileClient::Locate(Context& ctx, const std::string& path, std::uint64_t index, bool refresh,
                         InfoCallback done) {
   auto cached = files_.find(path);
-  const bool fresh = cached != files_.end() &&
-                     ctx.now() - cached->second->fetched_at < Millis(options_.location_cache_ms);
+  const bool fresh = cached != files_.end() && cached->second->fetched_at.has_value() &&
+                     ctx.now() - *cached->second->fetched_at < Millis(options_.location_cache_ms);
   if (!refresh && fresh &&
       (cached->second->chunks.count(index) != 0 || index >= cached->second->info.chunk_count)) {
     msg::LocateResponse response;
@@ -351,10 +365,7 @@ void FileClient::WriteMutation(std::shared_ptr<WriteOp> op, std::uint64_t offset
         const auto* written = std::get_if<msg::WriteResponse>(&reply->message);
         if (written == nullptr) return finish(Status::Corruption("not a write response"), c3);
         if (written->code == Code::kOk) {
-          auto& entry = files_[op->path];
-          if (!entry) entry = std::make_unique<FileInfoCache>();
-          entry->written_end = std::max(entry->written_end, offset + data.size());
-          entry->info.size = std::max(entry->info.size, entry->written_end);
+          NoteWritten(op->path, index, offset + data.size());
           return finish(Status::Ok(), c3);
         }
         const Status why(written->code, written->detail);
@@ -453,6 +464,11 @@ void FileClient::ReadPiece(std::shared_ptr<ReadOp> op, std::size_t slot, std::ui
            const bool never_written = !located->chunks.empty() &&
                                       located->chunks.front().version <= 1 &&
                                       located->chunks.front().replicas.empty();
+           if ((located->chunks.empty() || never_written) && attempt == 1) {
+             // Zeros are never served on what the cache says: the master is
+             // asked again first (this client may have written it since).
+             return ReadPiece(op, slot, offset, length, attempt + 1, c);
+           }
            if (located->chunks.empty() || never_written) {
              // No chunk there, or one allocated whose first lease never took
              // (version 1: nothing was ever acknowledged in it), yet inside the
@@ -745,7 +761,7 @@ void FileClient::RunAppend(std::shared_ptr<AppendOp> op, Context& ctx) {
         if (appended->code == Code::kOk) {
           entry->append_index = op->index;
           const std::uint64_t at = op->index * lease->chunk_size + appended->offset;
-          entry->written_end = std::max(entry->written_end, at + op->record.size());
+          NoteWritten(op->path, op->index, at + op->record.size());
           return op->done(at, c3);
         }
         if (appended->code == Code::kRetryNextChunk) {

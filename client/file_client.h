@@ -121,6 +121,9 @@ class FileClient {
   using InfoCallback = std::function<void(Result<messages::LocateResponse>, actors::Context&)>;
 
   void CallMaster(actors::Context& ctx, messages::Message request, ReplyCallback done);
+  // This client's write or append to chunk `index` of `path`, ending at file
+  // offset `end`, was acknowledged.
+  void NoteWritten(const std::string& path, std::uint64_t index, std::uint64_t end);
   // The primary of chunk `index`, allocating chunks up to it if the file is shorter.
   // With `allocate`, a chunk past the file's end makes the ones before it first.
   void GetLease(actors::Context& ctx, const std::string& path, std::uint64_t index,

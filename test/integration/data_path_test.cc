@@ -55,7 +55,7 @@ void PutAndGetBack(LocalCluster& cluster, const std::string& program, const std:
     auto get = RunCommand({Program(program), "--config", config, "get", remote, out});
     INFO(config << ": " << get.output);
     REQUIRE(get.exit_code == 0);
-    CHECK(ReadFile(out) == data);
+    CHECK((ReadFile(out) == data));
   }
 }
 
@@ -158,7 +158,7 @@ TEST_CASE("data path: get copies local replicas' files on its own thread, and ta
     auto local = Connect(cluster);
     auto [status, bytes] = GetFile(*local, cluster, partly[0]);
     REQUIRE(status.ok());
-    CHECK(bytes == data);
+    CHECK((bytes == data));  // not decomposed: megabytes would be printed
     CHECK(local->LocalCopyBytes() == data.size());
   }
   // Short-circuit reads off: the same bytes, all through the chunkservers.
@@ -170,7 +170,7 @@ TEST_CASE("data path: get copies local replicas' files on its own thread, and ta
     REQUIRE(remote.ok());
     auto [status, bytes] = GetFile(**remote, cluster, partly[0]);
     REQUIRE(status.ok());
-    CHECK(bytes == data);
+    CHECK((bytes == data));
     CHECK((*remote)->LocalReadBytes() == 0);
   }
   // Half way into the second chunk, the replicas rot in one place: in each
@@ -203,7 +203,7 @@ TEST_CASE("data path: get copies local replicas' files on its own thread, and ta
     auto [status, bytes] = GetFile(*fresh, cluster, path);
     INFO(path);
     REQUIRE(status.ok());
-    CHECK(bytes == data);
+    CHECK((bytes == data));
     if (fresh->LocalCopyBytes() == data.size()) {
       ++copied_whole;
     } else {
@@ -222,7 +222,40 @@ TEST_CASE("data path: get copies local replicas' files on its own thread, and ta
   auto [status, bytes] = GetFile(*fresh, cluster, "/rotten");
   CHECK_FALSE(status.ok());
   CHECK(bytes.size() <= kChunk + rot_at);
-  CHECK(bytes == data.substr(0, bytes.size()));
+  CHECK((bytes == data.substr(0, bytes.size())));
+}
+
+TEST_CASE("data path: a client reads back at once what it has just written, by get and by read",
+          "[integration]") {
+  constexpr std::uint64_t kChunk = 1 << 20;  // the test clusters' chunk size
+  LocalCluster cluster;
+  cluster.Up();
+  // More chunks than one request locates (16), written by the client that
+  // reads them: what it cached while writing must not pass for the file.
+  const std::string data = Random(20 * kChunk + 777, 13);
+  for (bool short_circuit : {true, false}) {
+    INFO("short-circuit reads " << short_circuit);
+    config::ClientConfig config;
+    config.master_rpc = cluster.master_rpc();
+    config.short_circuit_reads = short_circuit;
+    auto c = client::BucketClient::Connect(config);
+    REQUIRE(c.ok());
+    const std::string path = short_circuit ? "/mine-local" : "/mine-through";
+    REQUIRE((*c)->Create(path).ok());
+    REQUIRE((*c)->Write(path, 0, data).ok());
+    auto [status, bytes] = GetFile(**c, cluster, path);
+    REQUIRE(status.ok());
+    CHECK((bytes == data));
+    auto read = (*c)->Read(path, 17 * kChunk + 5, 2 * kChunk);
+    REQUIRE(read.ok());
+    CHECK((*read == data.substr(17 * kChunk + 5, 2 * kChunk)));
+    // Written further on, past the chunks located so far: read back at once.
+    const std::string more = Random(3 * kChunk, 14);
+    REQUIRE((*c)->Write(path, data.size(), more).ok());
+    auto again = GetFile(**c, cluster, path);
+    REQUIRE(again.first.ok());
+    CHECK((again.second == data + more));
+  }
 }
 
 TEST_CASE("data path: a put of several 64MiB blocks, read from the local file into reused "
