@@ -209,7 +209,7 @@ std::function<void(std::uint64_t, std::uint64_t)> Shell::ProgressFor(const std::
     if (total > 0 && rate > 0 && !finished) {
       line += " " + std::to_string(static_cast<long long>((total - done) / rate)) + "s left";
     }
-    line += "   ";
+    line += "\033[K";  // clears what a longer line before it left (progress goes to terminals only)
     std::fputs(line.c_str(), err);
     if (finished) std::fputs("\n", err);
     std::fflush(err);
